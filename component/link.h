@@ -1,0 +1,90 @@
+/*
+ * link.h: the XEP-0114 connection to the XMPP server.
+ *
+ * Owns the libstrophe context and connection, connects as a component,
+ * reconnects with capped exponential back-off and jitter, and tells its
+ * listener when the link is up (so it can resend presences and rejoin
+ * rooms) and when a stanza arrives. Everything runs on the one loop thread.
+ */
+#ifndef ACCUEIL_LINK_H
+#define ACCUEIL_LINK_H
+
+#include <strophe.h>
+
+#include "error.h"
+
+struct link;
+
+struct link_listener {
+	/* The link is up (handshake done): resynchronise server state. */
+	void (*up)(void *ud);
+	/* The link went down. */
+	void (*down)(void *ud);
+	/* A stanza arrived. The stanza is borrowed until the call returns. */
+	void (*stanza)(xmpp_stanza_t *stanza, void *ud);
+	void *ud;
+};
+
+struct link_params {
+	const char *host;
+	int port;
+	const char *domain;
+	const char *secret;
+	int reconnect_min;	/* seconds */
+	int reconnect_max;	/* seconds */
+};
+
+/* Creates the link (not yet connected). Free with link_free(). */
+struct link *link_new(const struct link_listener *l);
+void link_free(struct link *link);
+
+/*
+ * Sets where to connect. If the link is up and the parameters changed, it
+ * reconnects. Strings are copied.
+ */
+void link_configure(struct link *link, const struct link_params *p);
+
+/* Starts connecting (and keeps reconnecting until link_stop()). */
+void link_start(struct link *link);
+
+/*
+ * Closes the stream cleanly, waiting at most timeout_ms for the server,
+ * and stops reconnecting.
+ */
+void link_stop(struct link *link, unsigned long timeout_ms);
+
+/* Runs the event loop once, waiting at most timeout_ms. */
+void link_run_once(struct link *link, unsigned long timeout_ms);
+
+/* 1 when the handshake is done and stanzas can be sent. */
+int link_is_up(const struct link *link);
+
+xmpp_ctx_t *link_ctx(struct link *link);
+const char *link_domain(const struct link *link);
+
+/*
+ * Sends stanza. It must carry both from and to (servers close the stream
+ * otherwise): one missing is refused with ACCUEIL_EINVAL and logged. Returns
+ * ACCUEIL_ELINK when the link is down. The stanza stays the caller's.
+ */
+enum accueil_err link_send(struct link *link, xmpp_stanza_t *stanza);
+
+/* Counters for statistics and benchmarks. */
+unsigned long link_sent_count(const struct link *link);
+unsigned long link_connect_count(const struct link *link);
+
+/*
+ * A repeating timer on the loop: fn runs every period_ms until it returns
+ * 0 or link_timer_remove() is called.
+ */
+void link_timer_add(struct link *link, unsigned long period_ms,
+    int (*fn)(void *ud), void *ud);
+void link_timer_remove(struct link *link, int (*fn)(void *ud), void *ud);
+
+/*
+ * The libstrophe 0.12 workaround: see link.c. Exposed for the test that
+ * proves a stanza can be sent on a component connection.
+ */
+int link_prepare_component_conn(xmpp_ctx_t *ctx, xmpp_conn_t *conn);
+
+#endif

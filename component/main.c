@@ -1,0 +1,268 @@
+/*
+ * main.c: accueild, the remote front desk component.
+ *
+ * Parses arguments, loads the configuration, opens the store, connects to
+ * the XMPP server and runs the single event loop. Signal handlers only set
+ * flags; the loop acts on them: SIGHUP reloads the configuration (an
+ * invalid one is refused and the running one stays), SIGTERM and SIGINT
+ * shut down cleanly.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "clock.h"
+#include "conf.h"
+#include "link.h"
+#include "log.h"
+#include "office.h"
+#include "plugin.h"
+#include "router.h"
+#include "service.h"
+#include "stanza.h"
+#include "store.h"
+#include "util.h"
+
+#ifndef ACCUEIL_CONF_PATH
+#define ACCUEIL_CONF_PATH "/etc/accueil/accueil.conf.xml"
+#endif
+
+static volatile sig_atomic_t got_term, got_hup;
+static int ready_logged;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_term = 1;
+}
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: accueild [-dn] [-f config]\n"
+	    "  -f FILE    configuration file (default %s)\n"
+	    "  -n         check the configuration, print it with the secret "
+	    "masked, exit\n"
+	    "  -d         stay in the foreground and log debug to stderr\n"
+	    "  -v         verbose: log debug (with -d)\n"
+	    "  --version  print the version\n"
+	    "  --help     this help\n"
+	    "Signals: HUP reloads the configuration, TERM stops.\n",
+	    ACCUEIL_CONF_PATH);
+}
+
+static void
+print_errors(const struct conf_errors *errs)
+{
+	size_t i;
+
+	for (i = 0; i < errs->msgs.n; i++)
+		log_warnx("%s", errs->msgs.v[i]);
+}
+
+static void
+link_params_from(const struct conf *conf, struct link_params *p)
+{
+	p->host = conf->server_host;
+	p->port = conf->server_port;
+	p->domain = conf->domain;
+	p->secret = conf->secret;
+	p->reconnect_min = conf->reconnect_min;
+	p->reconnect_max = conf->reconnect_max;
+}
+
+static void
+on_up(void *ud)
+{
+	struct app *app = ud;
+
+	office_resync(app);
+	if (!ready_logged) {
+		log_info("accueild ready: %zu office%s, %zu counsellor%s",
+		    app->conf->noffices, app->conf->noffices == 1 ? "" : "s",
+		    app->conf->ncounsellors,
+		    app->conf->ncounsellors == 1 ? "" : "s");
+		ready_logged = 1;
+	} else
+		log_info("accueild ready again after reconnecting");
+}
+
+static void
+on_down(void *ud)
+{
+	(void)ud;
+}
+
+static void
+on_stanza(xmpp_stanza_t *st, void *ud)
+{
+	router_dispatch(ud, st);
+}
+
+static void
+reload(struct app *app)
+{
+	struct conf_errors errs = {0};
+	struct conf *next;
+	struct link_params lp;
+
+	log_info("reloading %s", app->conf->path);
+	if ((next = conf_load(app->conf->path, &errs)) == NULL) {
+		print_errors(&errs);
+		log_warnx("reload refused: %zu error%s in %s; the running "
+		    "configuration stays in force", errs.msgs.n,
+		    errs.msgs.n == 1 ? "" : "s", app->conf->path);
+		conf_errors_free(&errs);
+		return;
+	}
+	if (strcmp(next->db_path, app->conf->db_path) != 0)
+		log_warnx("reload: the database path changed; it takes effect "
+		    "at the next restart");
+	if (plugin_start_all(next) < 0) {
+		log_warnx("reload refused: a plugin failed to start; the "
+		    "running configuration stays in force");
+		plugin_start_all(app->conf);
+		conf_free(next);
+		return;
+	}
+	conf_free(app->conf);
+	app->conf = next;
+	link_params_from(next, &lp);
+	link_configure(app->link, &lp);
+	office_reset();
+	if (link_is_up(app->link))
+		office_resync(app);
+	log_info("configuration reloaded");
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *path = ACCUEIL_CONF_PATH;
+	struct conf_errors errs = {0};
+	struct link_listener ll;
+	struct link_params lp;
+	struct app app = {0};
+	struct sigaction sa;
+	enum accueil_err e;
+	int ch, check = 0, debug = 0, verbose = 0;
+
+	while ((ch = getopt_long(argc, argv, "df:nvh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			debug = 1;
+			break;
+		case 'f':
+			path = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'V':
+			printf("accueild %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 1;
+	}
+	log_init(debug || check, verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+
+	if ((app.conf = conf_load(path, &errs)) == NULL) {
+		print_errors(&errs);
+		log_warnx("%s: %zu error%s, configuration refused", path,
+		    errs.msgs.n, errs.msgs.n == 1 ? "" : "s");
+		conf_errors_free(&errs);
+		return 1;
+	}
+	if (check) {
+		conf_dump(app.conf, stdout);
+		fprintf(stderr, "%s: configuration OK\n", path);
+		conf_free(app.conf);
+		return 0;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((app.store = store_open(app.conf->db_path, &e)) == NULL) {
+		log_warnx("cannot open the database %s: %s",
+		    app.conf->db_path, accueil_strerror(e));
+		conf_free(app.conf);
+		return 1;
+	}
+	if (plugin_start_all(app.conf) < 0) {
+		store_close(app.store);
+		conf_free(app.conf);
+		return 1;
+	}
+	app.started = clock_now();
+
+	xmpp_initialize();
+	ll.up = on_up;
+	ll.down = on_down;
+	ll.stanza = on_stanza;
+	ll.ud = &app;
+	app.link = link_new(&ll);
+	app.ctx = link_ctx(app.link);
+	router_add(service_route);
+	router_add(office_route);
+	link_params_from(app.conf, &lp);
+	link_configure(app.link, &lp);
+	link_timer_add(app.link, 30 * 1000, office_tick, &app);
+	log_info("accueild %s starting for %s", PACKAGE_VERSION,
+	    app.conf->domain);
+	link_start(app.link);
+
+	while (!got_term) {
+		link_run_once(app.link, 200);
+		if (got_hup) {
+			got_hup = 0;
+			reload(&app);
+		}
+	}
+
+	log_info("shutting down");
+	if (link_is_up(app.link))
+		office_shutdown(&app);
+	link_stop(app.link, 3000);
+	link_free(app.link);
+	xmpp_shutdown();
+	plugin_stop_all();
+	office_reset();
+	store_close(app.store);
+	conf_free(app.conf);
+	log_info("stopped");
+	return 0;
+}

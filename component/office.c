@@ -1,0 +1,278 @@
+/*
+ * office.c: opening hours, holidays and the desk presence.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "catalog.h"
+#include "clock.h"
+#include "conf.h"
+#include "log.h"
+#include "office.h"
+#include "router.h"
+#include "stanza.h"
+#include "store.h"
+#include "util.h"
+
+/* Last state pushed per office id, to push only changes. */
+struct pushed {
+	char *id;
+	int open;
+};
+
+static struct pushed *pushed;
+static size_t npushed;
+
+static int
+is_holiday(const struct conf_office *o, const struct tm *tm)
+{
+	size_t i;
+
+	for (i = 0; i < o->nholidays; i++) {
+		const struct conf_date *d = &o->holidays[i].date;
+
+		if (d->month == tm->tm_mon + 1 && d->day == tm->tm_mday &&
+		    (d->year == 0 || d->year == tm->tm_year + 1900))
+			return 1;
+	}
+	return 0;
+}
+
+int
+office_is_open(const struct conf_office *o, time_t t)
+{
+	struct tm tm;
+	int min;
+	size_t i;
+
+	if (clock_localtime(o->timezone, t, &tm) < 0 || is_holiday(o, &tm))
+		return 0;
+	min = tm.tm_hour * 60 + tm.tm_min;
+	for (i = 0; i < o->nhours; i++) {
+		const struct conf_hours *h = &o->hours[i];
+
+		if ((h->days & CONF_DAY(tm.tm_wday)) && min >= h->open &&
+		    min < h->close)
+			return 1;
+	}
+	return 0;
+}
+
+time_t
+office_next_open(const struct conf_office *o, time_t t)
+{
+	struct tm day;
+	time_t best = 0;
+	int d;
+	size_t i;
+
+	if (clock_localtime(o->timezone, t, &day) < 0)
+		return 0;
+	for (d = 0; d <= 31; d++) {
+		for (i = 0; i < o->nhours; i++) {
+			struct tm c = day;
+			time_t when;
+
+			c.tm_mday += d;
+			c.tm_hour = o->hours[i].open / 60;
+			c.tm_min = o->hours[i].open % 60;
+			c.tm_sec = 0;
+			when = clock_mktime(o->timezone, &c);
+			if (when == (time_t)-1 || when <= t)
+				continue;
+			if (!office_is_open(o, when))
+				continue;
+			if (best == 0 || when < best)
+				best = when;
+		}
+		if (best)
+			return best;
+	}
+	return 0;
+}
+
+/* Fills buf with the presence status of o in lang. */
+static void
+status_text(const struct conf_office *o, const char *lang, time_t now,
+    int open, char *buf, size_t size)
+{
+	time_t next;
+	struct tm tm;
+	char when[128];
+
+	if (open) {
+		catalog_format(buf, size, lang, MSG_OFFICE_OPEN);
+		return;
+	}
+	next = office_next_open(o, now);
+	if (next == 0 || clock_localtime(o->timezone, next, &tm) < 0) {
+		catalog_format(buf, size, lang, MSG_OFFICE_CLOSED_NO_DATE);
+		return;
+	}
+	catalog_format(when, sizeof(when), lang, MSG_DATE_AT,
+	    catalog_text(lang, (enum msg)(MSG_WEEKDAY_0 + tm.tm_wday)),
+	    tm.tm_mday, tm.tm_hour, tm.tm_min);
+	catalog_format(buf, size, lang, MSG_OFFICE_CLOSED, when);
+}
+
+/*
+ * Builds the desk presence of o for a subscriber. When lang is given the
+ * status is in that language only; otherwise one <status> per language of
+ * the office, each with its xml:lang.
+ */
+static xmpp_stanza_t *
+desk_presence(struct app *app, const struct conf_office *o, const char *to,
+    const char *lang)
+{
+	char *from = xasprintf("%s@%s", o->id, app->conf->domain);
+	xmpp_stanza_t *p = stanza_presence(app, from, to, NULL);
+	time_t now = clock_now();
+	int open = office_is_open(o, now);
+	char text[512];
+	size_t i;
+
+	free(from);
+	if (!open)
+		stanza_add_text(p, "show", "xa");
+	for (i = 0; i < o->languages.n; i++) {
+		const char *l = o->languages.v[i];
+		xmpp_stanza_t *s;
+
+		if (lang && strcmp(lang, l) != 0)
+			continue;
+		status_text(o, l, now, open, text, sizeof(text));
+		s = stanza_add_text(p, "status", text);
+		xmpp_stanza_set_attribute(s, "xml:lang", l);
+	}
+	if (lang && !strlist_has(&o->languages, lang)) {
+		status_text(o, lang, now, open, text, sizeof(text));
+		xmpp_stanza_set_attribute(stanza_add_text(p, "status", text),
+		    "xml:lang", lang);
+	}
+	return p;
+}
+
+static void
+push_one(const char *office, const char *jid, void *ud)
+{
+	struct app *app = ud;
+	const struct conf_office *o = conf_office(app->conf, office);
+
+	if (o)
+		stanza_send(app, desk_presence(app, o, jid, NULL));
+}
+
+static struct pushed *
+pushed_state(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < npushed; i++)
+		if (strcmp(pushed[i].id, id) == 0)
+			return &pushed[i];
+	pushed = xreallocarray(pushed, npushed + 1, sizeof(*pushed));
+	pushed[npushed].id = xstrdup(id);
+	pushed[npushed].open = -1;
+	return &pushed[npushed++];
+}
+
+void
+office_resync(struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->conf->noffices; i++)
+		pushed_state(app->conf->offices[i].id)->open =
+		    office_is_open(&app->conf->offices[i], clock_now());
+	store_subscriber_foreach(app->store, NULL, push_one, app);
+}
+
+int
+office_tick(void *ud)
+{
+	struct app *app = ud;
+	size_t i;
+
+	for (i = 0; i < app->conf->noffices; i++) {
+		const struct conf_office *o = &app->conf->offices[i];
+		struct pushed *p = pushed_state(o->id);
+		int open = office_is_open(o, clock_now());
+
+		if (p->open == open)
+			continue;
+		log_info("office %s: chat %s", o->id, open ? "open" : "closed");
+		p->open = open;
+		store_event(app->store, o->id, NULL, open ? "office-open" :
+		    "office-closed", NULL);
+		store_subscriber_foreach(app->store, o->id, push_one, app);
+	}
+	return 1;
+}
+
+static void
+unavailable_one(const char *office, const char *jid, void *ud)
+{
+	struct app *app = ud;
+	char *from = xasprintf("%s@%s", office, app->conf->domain);
+
+	stanza_send(app, stanza_presence(app, from, jid, "unavailable"));
+	free(from);
+}
+
+void
+office_shutdown(struct app *app)
+{
+	store_subscriber_foreach(app->store, NULL, unavailable_one, app);
+}
+
+void
+office_reset(void)
+{
+	size_t i;
+
+	for (i = 0; i < npushed; i++)
+		free(pushed[i].id);
+	free(pushed);
+	pushed = NULL;
+	npushed = 0;
+}
+
+int
+office_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
+{
+	const char *type = xmpp_stanza_get_type(st);
+	const char *lang = xmpp_stanza_get_attribute(st, "xml:lang");
+	char *desk;
+	const char *bare;
+
+	if (r->kind != ROUTE_OFFICE ||
+	    strcmp(xmpp_stanza_get_name(st), "presence") != 0)
+		return ROUTE_PASS;
+	desk = xasprintf("%s@%s", r->office->id, app->conf->domain);
+	bare = stanza_bare(r->from);
+	if (type == NULL || strcmp(type, "probe") == 0) {
+		/* directed presence or probe: answer with the state */
+		stanza_send(app, desk_presence(app, r->office, r->from,
+		    type == NULL ? lang : NULL));
+	} else if (strcmp(type, "subscribe") == 0) {
+		char *who = xstrdup(bare);
+
+		store_subscriber_add(app->store, r->office->id, who);
+		stanza_send(app, stanza_presence(app, desk, who,
+		    "subscribed"));
+		stanza_send(app, desk_presence(app, r->office, who, NULL));
+		free(who);
+	} else if (strcmp(type, "unsubscribe") == 0) {
+		char *who = xstrdup(bare);
+
+		store_subscriber_remove(app->store, r->office->id, who);
+		stanza_send(app, stanza_presence(app, desk, who,
+		    "unsubscribed"));
+		free(who);
+	}
+	free(desk);
+	return ROUTE_HANDLED;
+}

@@ -1,0 +1,115 @@
+/*
+ * test_store.c: the SQLite store: creation, migrations, reopening, a
+ * database newer than the binary, events and subscribers.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "store.h"
+#include "tap.h"
+
+static void
+count_cb(const char *office, const char *jid, void *ud)
+{
+	(*(int *)ud)++;
+}
+
+static const char cached_sql[] = "SELECT count(*) FROM kv";
+
+int
+main(void)
+{
+	char dir[] = "/tmp/accueil-store-XXXXXX";
+	char path[256], cmd[512];
+	enum accueil_err e;
+	struct store *st;
+	sqlite3_stmt *s;
+	char *v;
+	int n = 0;
+
+	log_init(1, LOG_LEVEL_ERROR);
+	st = store_open(":memory:", &e);
+	ok(st != NULL && e == ACCUEIL_OK, "an in-memory store opens");
+	is_int(store_schema_version(st), store_schema_latest(),
+	    "a new store is at the latest schema");
+	ok(store_event(st, "cahors", NULL, "test", "x") == ACCUEIL_OK,
+	    "an event is recorded");
+	s = store_stmt(st, "SELECT count(*) FROM events WHERE kind = 'test'");
+	ok(s && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 1,
+	    "the event is there");
+	ok(store_stmt(st, cached_sql) == store_stmt(st, cached_sql),
+	    "a statement is prepared once and reused");
+	store_subscriber_add(st, "cahors", "a@x");
+	store_subscriber_add(st, "cahors", "a@x");
+	store_subscriber_add(st, "cahors", "b@x");
+	store_subscriber_add(st, "figeac", "a@x");
+	store_subscriber_foreach(st, "cahors", count_cb, &n);
+	is_int(n, 2, "subscribers are unique per office");
+	store_subscriber_remove(st, "cahors", "a@x");
+	n = 0;
+	store_subscriber_foreach(st, NULL, count_cb, &n);
+	is_int(n, 2, "unsubscribe removes one");
+	store_kv_set(st, "k", "1");
+	store_kv_set(st, "k", "2");
+	v = store_kv_get(st, "k");
+	is_str(v, "2", "kv overwrite");
+	free(v);
+	store_close(st);
+
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(path, sizeof(path), "%s/a.db", dir);
+	st = store_open(path, &e);
+	ok(st != NULL, "a file store is created");
+	store_event(st, NULL, NULL, "persisted", NULL);
+	store_close(st);
+	st = store_open(path, &e);
+	s = st ? store_stmt(st, "SELECT count(*) FROM events WHERE kind = "
+	    "'persisted'") : NULL;
+	ok(s && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 1,
+	    "reopening keeps the data");
+	s = st ? store_stmt(st, "PRAGMA journal_mode") : NULL;
+	ok(s && sqlite3_step(s) == SQLITE_ROW &&
+	    strcmp((const char *)sqlite3_column_text(s, 0), "wal") == 0,
+	    "the store is in WAL mode");
+	s = st ? store_stmt(st, "PRAGMA foreign_keys") : NULL;
+	ok(s && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 1,
+	    "foreign keys are on");
+	/* pretend a newer accueild wrote it */
+	if (st) {
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		    store_schema_latest() + 1);
+		sqlite3_exec(store_db(st), sql, NULL, NULL, NULL);
+	}
+	store_close(st);
+	st = store_open(path, &e);
+	ok(st == NULL && e == ACCUEIL_ESCHEMA, "a newer schema is refused");
+	store_close(st);
+
+	/* a database from schema 0 (empty file) is migrated */
+	snprintf(path, sizeof(path), "%s/old.db", dir);
+	st = store_open(path, &e);
+	if (st)
+		sqlite3_exec(store_db(st), "PRAGMA user_version = 0; DROP TABLE "
+		    "events; DROP TABLE subscribers; DROP TABLE kv;", NULL,
+		    NULL, NULL);
+	store_close(st);
+	st = store_open(path, &e);
+	ok(st != NULL && store_schema_version(st) == store_schema_latest(),
+	    "an old database is migrated at start");
+	store_close(st);
+	st = store_open("/nonexistent/dir/x.db", &e);
+	ok(st == NULL && e == ACCUEIL_ESTORE, "an unwritable path is refused");
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		diag("cleanup failed");
+	return tap_done();
+}
