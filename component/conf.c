@@ -1012,13 +1012,15 @@ print_attrs(FILE *fp, const struct attr_spec *attrs, const void *obj)
 	}
 }
 
+/* 1 if the element name has child items in obj. */
 static int
-has_children(const char *name)
+has_items(const char *name, void *obj)
 {
 	size_t i;
 
 	for (i = 0; i < nitems(schema); i++)
-		if (strcmp(schema[i].parent, name) == 0)
+		if (strcmp(schema[i].parent, name) == 0 && schema[i].size &&
+		    *FIELD(obj, schema[i].count_off, size_t) > 0)
 			return 1;
 	return 0;
 }
@@ -1048,7 +1050,7 @@ dump_children(FILE *fp, const char *name, const void *obj, int depth)
 				print_xml_text(fp, *FIELD(item, s->text_off,
 				    char *));
 				fprintf(fp, "</%s>\n", s->name);
-			} else if (s->size && has_children(s->name)) {
+			} else if (s->size && has_items(s->name, item)) {
 				fputs(">\n", fp);
 				dump_children(fp, s->name, item, depth + 1);
 				fprintf(fp, "%*s</%s>\n", depth * 2, "",

@@ -227,14 +227,20 @@ conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t ev, int error,
 			log_warnx("link: the server does not know the "
 			    "component domain %s (host-unknown): declare it "
 			    "in the server's configuration", link->domain);
+		else if (link->stopping)
+			log_info("link: closed");
 		else if (link->state == LINK_UP || sename)
 			log_warnx("link: disconnected from %s:%d%s%s",
 			    link->host, link->port,
 			    sename ? ": stream error " : "",
 			    sename ? sename : "");
+		else if (error)
+			log_warnx("link: cannot connect to %s:%d: %s",
+			    link->host, link->port, strerror(error));
 		else
-			log_warnx("link: cannot connect to %s:%d (error %d)",
-			    link->host, link->port, error);
+			log_warnx("link: cannot connect to %s:%d: the server "
+			    "closed the connection or is not listening",
+			    link->host, link->port);
 		if (link->state == LINK_UP && link->l.down)
 			link->l.down(link->l.ud);
 		link->state = LINK_IDLE;
