@@ -16,14 +16,62 @@ enum msg {
 	MSG_OFFICE_OPEN,	/* office presence: chat open */
 	MSG_OFFICE_CLOSED,	/* %s: when it opens next */
 	MSG_OFFICE_CLOSED_NO_DATE,
-	MSG_WEEKDAY_0,		/* Sunday ... */
+	MSG_WEEKDAY_0,	/* Sunday */
 	MSG_WEEKDAY_1,
 	MSG_WEEKDAY_2,
 	MSG_WEEKDAY_3,
 	MSG_WEEKDAY_4,
 	MSG_WEEKDAY_5,
 	MSG_WEEKDAY_6,
-	MSG_DATE_AT,		/* %1$s weekday %2$d day %3$02d:%4$02d time */
+	MSG_DATE_AT,	/* %1$s weekday %2$d day %3$02d:%4$02d */
+	MSG_GREET_NAMED,	/* %1$s visitor first name, %2$s bot name, %3$s office name */
+	MSG_GREET,	/* %1$s unused, %2$s bot name, %3$s office name */
+	MSG_NEXT_STEP,
+	MSG_YOUR_QUESTION,	/* %s: the first question */
+	MSG_LANG_FALLBACK,	/* %s: name of the language used instead */
+	MSG_TAKEN,	/* %1$s persona name, %2$s persona title */
+	MSG_NOBODY_YET,
+	MSG_INVITE,	/* %1$s office name, %2$s room JID, %3$s password */
+	MSG_FORM_INVALID,	/* %s: what was wrong */
+	MSG_TOO_LONG,	/* %d: the limit in bytes */
+	MSG_EMPTY,
+	MSG_JOIN_ROOM,	/* %s: room JID */
+	MSG_SURVEY,
+	MSG_SURVEY_THANKS,
+	MSG_SURVEY_AGAIN,
+	MSG_GOODBYE,
+	MSG_SURVEY_FORM_TITLE,
+	MSG_SURVEY_RATING_LABEL,
+	MSG_SURVEY_COMMENT_LABEL,
+	MSG_LANG_NAME_FR,	/* language names, in the reader's language */
+	MSG_LANG_NAME_EN,
+	MSG_LANG_NAME_CA,
+	MSG_LANG_NAME_ES,
+	MSG_LANG_NAME_DE,
+	MSG_LANG_NAME_IT,
+	MSG_LANG_NAME_NL,
+	MSG_LANG_NAME_PT,
+	MSG_PRIVATE,	/* %s: a notice to a counsellor, marked as never shown to the visitor */
+	MSG_OFFER,	/* %1$s who, %2$s lang, %3$s page, %4$s office, %5$s question */
+	MSG_VISITOR,	/* default visitor name */
+	MSG_TAKEN_BY_YOU,	/* %s: persona name */
+	MSG_TAKEN_BY_OTHER,	/* %s: who took it */
+	MSG_NOT_YOURS,	/* %s: who has it */
+	MSG_ENDED,
+	MSG_HELP,
+	MSG_UNKNOWN_COMMAND,	/* %s: the command */
+	MSG_NOTE_SAVED,
+	MSG_NOTE_EMPTY,
+	MSG_CLOSING,
+	MSG_VISITOR_LEFT,
+	MSG_VISITOR_BACK,
+	MSG_VISITOR_GONE,
+	MSG_RATED,	/* %1$d rating, %2$s comment */
+	MSG_OMEMO,
+	MSG_NOT_STAFF,
+	MSG_NOT_OFFERED,
+	MSG_HISTORY_HEADER,
+	MSG_RELAY_FAILED,
 	MSG_MAX
 };
 

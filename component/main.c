@@ -23,9 +23,13 @@
 #include "link.h"
 #include "log.h"
 #include "office.h"
+#include "persona.h"
 #include "plugin.h"
 #include "router.h"
+#include "routing.h"
 #include "service.h"
+#include "session.h"
+#include "staff.h"
 #include "stanza.h"
 #include "store.h"
 #include "util.h"
@@ -88,6 +92,8 @@ on_up(void *ud)
 	struct app *app = ud;
 
 	office_resync(app);
+	staff_resync(app);
+	session_resync(app);
 	if (!ready_logged) {
 		log_info("accueild ready: %zu office%s, %zu counsellor%s",
 		    app->conf->noffices, app->conf->noffices == 1 ? "" : "s",
@@ -101,7 +107,10 @@ on_up(void *ud)
 static void
 on_down(void *ud)
 {
-	(void)ud;
+	struct app *app = ud;
+
+	staff_forget();
+	session_link_down(app);
 }
 
 static void
@@ -141,8 +150,11 @@ reload(struct app *app)
 	link_params_from(next, &lp);
 	link_configure(app->link, &lp);
 	office_reset();
-	if (link_is_up(app->link))
+	persona_reload(app);
+	if (link_is_up(app->link)) {
 		office_resync(app);
+		staff_resync(app);
+	}
 	log_info("configuration reloaded");
 }
 
@@ -236,11 +248,18 @@ main(int argc, char *argv[])
 	ll.ud = &app;
 	app.link = link_new(&ll);
 	app.ctx = link_ctx(app.link);
+	persona_reload(&app);
+	session_load(&app);
+	routing_init();
 	router_add(service_route);
+	router_add(persona_route);
+	router_add(session_route);
 	router_add(office_route);
+	router_add(staff_route);
 	link_params_from(app.conf, &lp);
 	link_configure(app.link, &lp);
 	link_timer_add(app.link, 30 * 1000, office_tick, &app);
+	link_timer_add(app.link, 5 * 1000, session_tick, &app);
 	log_info("accueild %s starting for %s", PACKAGE_VERSION,
 	    app.conf->domain);
 	link_start(app.link);
@@ -254,13 +273,19 @@ main(int argc, char *argv[])
 	}
 
 	log_info("shutting down");
-	if (link_is_up(app.link))
+	if (link_is_up(app.link)) {
+		session_shutdown(&app);
+		staff_shutdown(&app);
 		office_shutdown(&app);
+	}
 	link_stop(app.link, 3000);
 	link_free(app.link);
 	xmpp_shutdown();
 	plugin_stop_all();
 	office_reset();
+	session_free_all();
+	staff_forget();
+	persona_free_all();
 	store_close(app.store);
 	conf_free(app.conf);
 	log_info("stopped");

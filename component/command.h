@@ -1,0 +1,26 @@
+/*
+ * command.h: the counsellors' chat commands.
+ *
+ * A counsellor's message to v-<id>@D that starts with '/' is a command,
+ * never relayed. Commands exist in French and English (/fin and /close).
+ * "//text" sends "/text" to the visitor.
+ */
+#ifndef ACCUEIL_COMMAND_H
+#define ACCUEIL_COMMAND_H
+
+enum command {
+	CMD_NONE = 0,	/* not a command: relay the text */
+	CMD_HELP,	/* /aide /help */
+	CMD_NOTE,	/* /note <text> */
+	CMD_CLOSE,	/* /fin /close */
+	CMD_UNKNOWN,	/* starts with '/' but is none of ours */
+};
+
+/*
+ * Parses body. Returns the command; *arg points into body at the
+ * argument (after spaces), or at the text to relay for CMD_NONE (which
+ * skips the escaping '/' of "//text").
+ */
+enum command command_parse(const char *body, const char **arg);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * staff.c: counsellor presence tracking and persona presences.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app.h"
+#include "conf.h"
+#include "log.h"
+#include "persona.h"
+#include "router.h"
+#include "stanza.h"
+#include "staff.h"
+#include "store.h"
+#include "util.h"
+
+struct resource {
+	char *bare;
+	char *resource;
+	int available;
+};
+
+static struct resource *res;
+static size_t nres;
+static void (*listener)(struct app *, const struct conf_counsellor *, int);
+
+void
+staff_set_listener(void (*fn)(struct app *, const struct conf_counsellor *,
+    int))
+{
+	listener = fn;
+}
+
+int
+staff_is_online(const char *bare)
+{
+	size_t i;
+
+	for (i = 0; i < nres; i++)
+		if (strcasecmp(res[i].bare, bare) == 0 && res[i].available)
+			return 1;
+	return 0;
+}
+
+void
+staff_forget(void)
+{
+	size_t i;
+
+	for (i = 0; i < nres; i++) {
+		free(res[i].bare);
+		free(res[i].resource);
+	}
+	free(res);
+	res = NULL;
+	nres = 0;
+}
+
+/* Updates one resource; returns the counsellor's online state after. */
+static void
+track(struct app *app, const struct conf_counsellor *c, const char *full,
+    int present, int available)
+{
+	const char *slash = strchr(full, '/');
+	const char *resource = slash ? slash + 1 : "";
+	int before = staff_is_online(c->jid), after;
+	size_t i;
+
+	for (i = 0; i < nres; i++)
+		if (strcasecmp(res[i].bare, c->jid) == 0 &&
+		    strcmp(res[i].resource, resource) == 0)
+			break;
+	if (!present) {
+		if (i < nres) {
+			free(res[i].bare);
+			free(res[i].resource);
+			res[i] = res[--nres];
+		}
+	} else {
+		if (i == nres) {
+			res = xreallocarray(res, nres + 1, sizeof(*res));
+			res[nres].bare = xstrdup(c->jid);
+			res[nres].resource = xstrdup(resource);
+			nres++;
+		}
+		res[i].available = available;
+	}
+	after = staff_is_online(c->jid);
+	if (before != after) {
+		log_info("staff: %s is now %s", c->jid,
+		    after ? "available" : "unavailable");
+		store_event(app->store, NULL, NULL, after ? "staff-available" :
+		    "staff-unavailable", c->jid);
+		if (listener)
+			listener(app, c, after);
+	}
+}
+
+static xmpp_stanza_t *
+persona_presence(struct app *app, const char *local, const char *to,
+    const char *status)
+{
+	char *from = xasprintf("%s@%s", local, app->conf->domain);
+	xmpp_stanza_t *p = stanza_presence(app, from, to, NULL);
+
+	free(from);
+	if (status)
+		stanza_add_text(p, "status", status);
+	persona_add_photo(p, local);
+	return p;
+}
+
+static void
+send_type(struct app *app, const char *local, const char *to,
+    const char *type)
+{
+	char *from = xasprintf("%s@%s", local, app->conf->domain);
+
+	stanza_send(app, stanza_presence(app, from, to, type));
+	free(from);
+}
+
+static char *
+sub_key(const struct conf_counsellor *c)
+{
+	return xasprintf("subscribed:%s:%s", c->persona, c->jid);
+}
+
+static int
+subscribed(struct app *app, const struct conf_counsellor *c)
+{
+	char *k = sub_key(c), *v = store_kv_get(app->store, k);
+	int r = v != NULL && strcmp(v, "1") == 0;
+
+	free(k);
+	free(v);
+	return r;
+}
+
+static void
+set_subscribed(struct app *app, const struct conf_counsellor *c, int on)
+{
+	char *k = sub_key(c);
+
+	store_kv_set(app->store, k, on ? "1" : "0");
+	free(k);
+}
+
+void
+staff_resync(struct app *app)
+{
+	size_t i;
+
+	staff_forget();
+	for (i = 0; i < app->conf->ncounsellors; i++) {
+		const struct conf_counsellor *c = &app->conf->counsellors[i];
+		char *status = xasprintf("%s · accueil", c->name);
+
+		/*
+		 * Until the counsellor has accepted, ask again after every
+		 * connect (a request may have been lost); once accepted, a
+		 * probe asks for the current presence. A probe without a
+		 * subscription would only earn an "unsubscribed".
+		 */
+		if (subscribed(app, c))
+			send_type(app, c->persona, c->jid, "probe");
+		else
+			send_type(app, c->persona, c->jid, "subscribe");
+		stanza_send(app, persona_presence(app, c->persona, c->jid,
+		    status));
+		free(status);
+	}
+}
+
+void
+staff_shutdown(struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->conf->ncounsellors; i++)
+		send_type(app, app->conf->counsellors[i].persona,
+		    app->conf->counsellors[i].jid, "unavailable");
+}
+
+static int
+show_available(xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *show = stanza_child(st, "show", NULL);
+	char *text;
+	int ok;
+
+	if (show == NULL)
+		return 1;
+	text = xmpp_stanza_get_text(show);
+	ok = text == NULL || strcmp(text, "chat") == 0;
+	xmpp_free(xmpp_stanza_get_context(st), text);
+	return ok;
+}
+
+int
+staff_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
+{
+	const char *type = xmpp_stanza_get_type(st);
+	const struct conf_counsellor *c;
+	char *from_bare;
+
+	if (strcmp(xmpp_stanza_get_name(st), "presence") != 0 ||
+	    (r->kind != ROUTE_PERSONA && r->kind != ROUTE_BOT))
+		return ROUTE_PASS;
+	from_bare = xstrdup(stanza_bare(r->from));
+	c = conf_counsellor_by_jid(app->conf, from_bare);
+
+	if (c && r->kind == ROUTE_PERSONA &&
+	    strcmp(r->local, c->persona) == 0 &&
+	    (type == NULL || strcmp(type, "unavailable") == 0)) {
+		if (type == NULL && !subscribed(app, c))
+			set_subscribed(app, c, 1);
+		track(app, c, r->from, type == NULL,
+		    type == NULL && show_available(st));
+	} else if (type && strcmp(type, "subscribe") == 0) {
+		store_subscriber_add(app->store, r->local, from_bare);
+		send_type(app, r->local, from_bare, "subscribed");
+		stanza_send(app, persona_presence(app, r->local, from_bare,
+		    NULL));
+	} else if (type && strcmp(type, "unsubscribe") == 0) {
+		store_subscriber_remove(app->store, r->local, from_bare);
+		send_type(app, r->local, from_bare, "unsubscribed");
+	} else if (type && strcmp(type, "subscribed") == 0 && c) {
+		log_info("staff: %s accepted the presence subscription of %s",
+		    from_bare, r->local);
+		set_subscribed(app, c, 1);
+		send_type(app, r->local, from_bare, "probe");
+	} else if (type && strcmp(type, "unsubscribed") == 0 && c) {
+		if (subscribed(app, c))
+			log_warnx("staff: %s cancelled the presence "
+			    "subscription of %s: accueil cannot see when they "
+			    "are available until they accept it again",
+			    from_bare, r->local);
+		set_subscribed(app, c, 0);
+	} else if (type && strcmp(type, "probe") == 0) {
+		stanza_send(app, persona_presence(app, r->local, r->from,
+		    NULL));
+	}
+	free(from_bare);
+	return ROUTE_HANDLED;
+}

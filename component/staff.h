@@ -1,0 +1,41 @@
+/*
+ * staff.h: what the component knows of its counsellors' availability.
+ *
+ * Each persona subscribes to its counsellor's presence (the counsellor
+ * accepts once in their own client) and probes it after every connect.
+ * Every resource is tracked: available or chat means "can take chats";
+ * away, xa, dnd and offline mean "cannot". Personas and bots also answer
+ * subscriptions and probes from anyone, with their photo hash.
+ */
+#ifndef ACCUEIL_STAFF_H
+#define ACCUEIL_STAFF_H
+
+#include <strophe.h>
+
+struct app;
+struct route;
+struct conf_counsellor;
+
+/* 1 if at least one resource of the counsellor is available or chat. */
+int staff_is_online(const char *bare_jid);
+
+/* Subscribes, probes and sends persona presences. After each connect. */
+void staff_resync(struct app *app);
+
+/* Forgets every tracked presence (the link went down). */
+void staff_forget(void);
+
+/* Router hook: presences to personas and bots. */
+int staff_route(struct app *app, xmpp_stanza_t *st, const struct route *r);
+
+/*
+ * Called when a counsellor goes from unavailable to available or back.
+ * Set once by the routing module.
+ */
+void staff_set_listener(void (*fn)(struct app *app,
+    const struct conf_counsellor *c, int online));
+
+/* Tells every counsellor their persona goes offline (shutdown). */
+void staff_shutdown(struct app *app);
+
+#endif
