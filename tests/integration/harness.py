@@ -127,7 +127,8 @@ def port_open(port):
 
 def wait_until(condition, timeout, what, interval=0.1):
     """Call `condition` until it returns a true value, at most `timeout`
-    seconds; return that value or raise TimeoutError naming `what`."""
+    seconds; return that value or raise TimeoutError naming `what`. Clients
+    keep processing their traffic in between (see pause())."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -135,7 +136,7 @@ def wait_until(condition, timeout, what, interval=0.1):
             return value
         if time.monotonic() >= deadline:
             raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
+        pause(interval)
 
 
 def tail(path, lines=LOG_TAIL_LINES):
@@ -721,7 +722,7 @@ class Accueild:
                        if exited else f"{timeout} s passed")
                 raise TimeoutError(f"log never matched {regex!r} ({why}); last lines:\n"
                                    + "\n".join(self.log_tail()))
-            time.sleep(0.05)
+            pause(0.05)
 
     def cleanup(self, check=False):
         self.stop(check=check)
@@ -761,6 +762,15 @@ def close_event_loop():
 def pump(seconds):
     """Let every client process network traffic for `seconds`."""
     event_loop().run_until_complete(asyncio.sleep(seconds))
+
+
+def pause(seconds):
+    """Sleep `seconds`; if clients exist, they process traffic meanwhile
+    (a test waiting for a log line must not leave them deaf)."""
+    if _loop is not None and not _loop.is_closed():
+        pump(seconds)
+    else:
+        time.sleep(seconds)
 
 
 def _wait_future(future, timeout, what):
