@@ -93,17 +93,24 @@ main(void)
 	ok(st == NULL && e == ACCUEIL_ESCHEMA, "a newer schema is refused");
 	store_close(st);
 
-	/* a database from schema 0 (empty file) is migrated */
+	/* a database at schema 1 is migrated, keeping its data */
 	snprintf(path, sizeof(path), "%s/old.db", dir);
 	st = store_open(path, &e);
 	if (st)
-		sqlite3_exec(store_db(st), "PRAGMA user_version = 0; DROP TABLE "
-		    "events; DROP TABLE subscribers; DROP TABLE kv;", NULL,
+		sqlite3_exec(store_db(st), "DROP TABLE offers; DROP TABLE "
+		    "messages; DROP TABLE sessions; PRAGMA user_version = 1; "
+		    "INSERT INTO events (at, kind) VALUES (1, 'kept');", NULL,
 		    NULL, NULL);
 	store_close(st);
 	st = store_open(path, &e);
 	ok(st != NULL && store_schema_version(st) == store_schema_latest(),
-	    "an old database is migrated at start");
+	    "a schema-1 database is migrated at start");
+	s = st ? store_stmt(st, "SELECT count(*) FROM events WHERE kind = "
+	    "'kept'") : NULL;
+	ok(s && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 1,
+	    "migration keeps the existing rows");
+	s = st ? store_stmt(st, "SELECT count(*) FROM sessions") : NULL;
+	ok(s && sqlite3_step(s) == SQLITE_ROW, "the new tables exist");
 	store_close(st);
 	st = store_open("/nonexistent/dir/x.db", &e);
 	ok(st == NULL && e == ACCUEIL_ESTORE, "an unwritable path is refused");
