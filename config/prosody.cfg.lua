@@ -50,9 +50,11 @@ VirtualHost "visit.ot.example"
 
 ---------------------------------------------------------------------------
 -- Visitor rooms. Only the component may create rooms: the component domain
--- is an admin of this service (and therefore owner of every room). Do not use
--- restrict_room_creation = "local": it does not admit the component domain
--- and lets anonymous visitors create rooms.
+-- is an admin of this service (and therefore owner of every room). The admin
+-- is that bare JID only, not the personas at it (adam@accueil.ot.example is
+-- refused): accueild creates rooms from accueil.ot.example itself, and its
+-- personas join afterwards. Do not use restrict_room_creation = "local": it
+-- does not admit the component domain.
 Component "salons.ot.example" "muc"
 	name = "Salons des visiteurs"
 	restrict_room_creation = "admin"

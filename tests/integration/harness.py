@@ -16,9 +16,13 @@ config/ejabberd.yml, which the server configurations include):
     accueil.ot.example   the external component (XEP-0114), .component_port
 
 A test is a function ``test_xxx(server_cls, tmpdir)``; ``run(tests)`` runs
-each one against each server with a fresh server class and temp directory.
-Whatever a test starts (servers, daemons, clients) is stopped when it ends,
-passed or failed, and on SIGINT, SIGTERM or interpreter exit.
+each one once per selected server, each time in a fresh temp directory where
+the test starts its own server (``server_cls(tmpdir).start()``). Whatever a
+test starts (servers, daemons, clients) is stopped when it ends, passed or
+failed, and on SIGINT, SIGTERM or interpreter exit. Prosody and the daemon
+also get SIGTERM if the harness is killed outright (PR_SET_PDEATHSIG);
+ejabberd's detached VM cannot, so kill -9 of a run may leave one behind
+(its command line names the run's temp directory).
 
 Environment:
     ACCUEIL_SERVERS          servers to run against (default "prosody,ejabberd")
@@ -93,19 +97,20 @@ class TestTimeout(KeyboardInterrupt):
 # Small utilities
 
 
-def free_ports(count):
-    """Return `count` distinct TCP ports free on 127.0.0.1.
+def free_ports(count, exclude=()):
+    """Return `count` distinct TCP ports free on 127.0.0.1, none of them in
+    `exclude`.
 
     Ports are drawn below Linux's ephemeral range (32768 and up) so that an
     outgoing connection cannot take one between two runs of a server.
     """
-    ports = set()
+    ports = []
     for _ in range(2000):
         if len(ports) == count:
-            return sorted(ports)
+            return ports
         port = random.randint(20000, 32000)
-        if port not in ports and _port_bindable(port):
-            ports.add(port)
+        if port not in ports and port not in exclude and _port_bindable(port):
+            ports.append(port)
     raise HarnessError("no free loopback port found")
 
 
@@ -343,8 +348,8 @@ class XmppServer:
         connections."""
         install_cleanup_hooks()
         began = time.monotonic()
+        self.running = True  # from now on stop() has something to do
         self._launch()
-        self.running = True
         self.start_seconds = time.monotonic() - began
         return self
 
@@ -392,14 +397,11 @@ class XmppServer:
 
         def ready():
             if not alive():
-                raise HarnessError(f"{self.name} exited during start-up:\n"
-                                   + "\n".join(self.diagnostics()))
+                raise HarnessError(f"{self.name} exited during start-up, "
+                                   f"see {self.log_path}")
             return all(port_open(p) for p in ports)
 
-        try:
-            wait_until(ready, timeout, f"{self.name} ports {ports}")
-        except TimeoutError as exc:
-            raise HarnessError(f"{exc}\n" + "\n".join(self.diagnostics())) from None
+        wait_until(ready, timeout, f"{self.name} ports {ports}")
 
 
 class ProsodyServer(XmppServer):
@@ -438,7 +440,8 @@ class ProsodyServer(XmppServer):
         self._wait_listening(20, alive=lambda: self.proc.poll() is None)
 
     def _stop_processes(self):
-        _terminate(self.proc, 10)
+        if self.proc is not None:
+            _terminate(self.proc, 10)
 
     def _register(self, user, host, password):
         _checked_run(["prosodyctl", "--config", str(self.config_path),
@@ -447,7 +450,8 @@ class ProsodyServer(XmppServer):
 
 class EjabberdServer(XmppServer):
     """ejabberd 23 started with ejabberdctl on a private node, all state in
-    tmpdir/ejabberd (owned by the ejabberd user, as ejabberdctl runs as it).
+    tmpdir/ejabberd (owned by the ejabberd user, as ejabberdctl runs as it),
+    stopped with SIGTERM to its VM.
 
     Erlang distribution uses a fixed loopback port (ERL_DIST_PORT) instead of
     epmd, so no epmd daemon is started or shared with other runs. The
@@ -459,7 +463,8 @@ class EjabberdServer(XmppServer):
 
     def __init__(self, tmpdir):
         super().__init__(tmpdir)
-        (self.dist_port,) = free_ports(1)
+        (self.dist_port,) = free_ports(
+            1, exclude=(self.c2s_port, self.component_port, self.http_port))
         self.node = f"accueil{secrets.token_hex(4)}@localhost"
         self.cookie = secrets.token_hex(16)
         self.config_path = self.dir / "ejabberd.yml"
@@ -482,8 +487,7 @@ class EjabberdServer(XmppServer):
             f"ERL_DIST_PORT={self.dist_port}\n"
             'ERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0'
             " -kernel inet_dist_use_interface {127,0,0,1}"
-            f' -setcookie {self.cookie}"\n'
-            f"EJABBERD_PID_PATH={self.dir}/ejabberd.pid\n")
+            f' -setcookie {self.cookie}"\n')
         (self.dir / "inetrc").write_text(
             '{lookup,["file","native"]}.\n'
             '{host,{127,0,0,1}, ["localhost"]}.\n')
@@ -522,30 +526,37 @@ class EjabberdServer(XmppServer):
                       f"{proc.stdout}{proc.stderr}")
         return proc
 
-    def _beam_running(self):
-        return bool(processes_mentioning(str(self.dir / "spool")))
+    def _keep_previous_log(self):
+        """ejabberd starts a new log file: keep the previous run's beside."""
+        if self.log_path.exists() and self.log_path.stat().st_size:
+            runs = len(list(self.log_path.parent.glob("ejabberd.log.*")))
+            self.log_path.rename(f"{self.log_path}.{runs + 1}")
 
     def _launch(self):
         self._write_config()
+        self._keep_previous_log()
         started = self._ctl("start", timeout=30)
         if started.returncode != 0:
             raise HarnessError(f"ejabberdctl start failed: {started.stdout}{started.stderr}")
         launched = time.monotonic()
         # The detached beam may take a moment to appear in /proc.
         self._wait_listening(
-            40, alive=lambda: self._beam_running() or time.monotonic() - launched < 5)
+            40, alive=lambda: self._beam_pids() or time.monotonic() - launched < 5)
         wait_until(lambda: self._ctl("status", timeout=30).returncode == 0,
                    20, "ejabberdctl status", interval=0.5)
 
+    def _beam_pids(self):
+        return processes_mentioning(str(self.dir / "spool"))
+
     def _stop_processes(self):
+        """SIGTERM makes the Erlang VM stop ejabberd cleanly (init:stop/0,
+        the same log lines as `ejabberdctl stop`) in about a second, without
+        starting a second VM for ejabberdctl."""
+        kill_all(self._beam_pids(), signal.SIGTERM)
         try:
-            self._ctl("stop", timeout=30)
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            wait_until(lambda: not self._beam_running(), 20, "ejabberd to exit")
+            wait_until(lambda: not self._beam_pids(), 20, "ejabberd to exit")
         except TimeoutError:
-            kill_all(processes_mentioning(str(self.dir / "spool")))
+            kill_all(self._beam_pids())
 
     def _register(self, user, host, password):
         proc = self._ctl("register", user, host, password)
@@ -604,7 +615,8 @@ class Accueild:
         self.binary = os.environ.get("ACCUEILD", str(REPO / "accueild"))
         self.proc = None
         self._offset = 0
-        self.write_config(extra_xml, office_xml, reconnect_max)
+        self.reconnect_max = reconnect_max
+        self.write_config(extra_xml, office_xml)
         self.write_secret(server.secret if secret is None else secret)
         REGISTRY.add(self)
 
@@ -617,7 +629,7 @@ class Accueild:
         return re.escape(f"link: connected to 127.0.0.1:{self.server.component_port}"
                          f" as {self.server.component_domain}")
 
-    def write_config(self, extra_xml="", office_xml=None, reconnect_max=2):
+    def write_config(self, extra_xml="", office_xml=None):
         """(Re)write accueil.conf.xml; call hup() to make a running daemon
         reload it."""
         if not isinstance(extra_xml, str):
@@ -628,7 +640,7 @@ class Accueild:
             component_domain=self.server.component_domain,
             muc_domain=self.server.muc_domain,
             staff_domain=self.server.staff_domain,
-            reconnect_max=reconnect_max,
+            reconnect_max=self.reconnect_max,
             office=DEFAULT_OFFICE if office_xml is None else office_xml,
             extra=extra_xml))
 
@@ -652,6 +664,8 @@ class Accueild:
         if not os.access(self.binary, os.X_OK):
             raise HarnessError(f"no accueild binary at {self.binary} "
                                "(build it, or set ACCUEILD)")
+        if self.running():
+            raise HarnessError("accueild is already running")
         install_cleanup_hooks()
         self.proc = _spawn(self.argv(), self.log_path, cwd=self.dir)
         if wait:
@@ -686,6 +700,8 @@ class Accueild:
 
     def hup(self):
         """Send SIGHUP (reload the configuration)."""
+        if not self.running():
+            raise HarnessError("accueild is not running")
         self.proc.send_signal(signal.SIGHUP)
 
     def log_text(self):
@@ -802,8 +818,9 @@ class _Endpoint:
     """What clients and components share: a slixmpp stream, a record of
     every stanza received, and synchronous send/wait helpers.
 
-    .received  XML text of every stanza received, in order
-    .stanzas   the same stanzas as slixmpp objects
+    .received  XML text of every element received on the stream, in order
+               (stanzas, and stream features, SASL and errors too)
+    .stanzas   the message, presence and iq stanzas as slixmpp objects
     """
 
     kind = "client"
@@ -812,6 +829,10 @@ class _Endpoint:
     def __init__(self, xmpp):
         self.xmpp = xmpp
         self.xmpp.loop = event_loop()
+        # Disco (so reply["disco_info"] parses, and we answer disco like a
+        # real client) and ping (answered).
+        xmpp.register_plugin("xep_0030")
+        xmpp.register_plugin("xep_0199")
         self.received = []
         self.stanzas = []
         self._waiter = None
@@ -820,7 +841,8 @@ class _Endpoint:
 
     def _record(self, stanza):
         self.received.append(str(stanza))
-        self.stanzas.append(stanza)
+        if isinstance(stanza, (slixmpp.Message, slixmpp.Presence, slixmpp.Iq)):
+            self.stanzas.append(stanza)
         if self._waiter is not None:
             _resolve(self._waiter)
         return stanza
@@ -1018,11 +1040,9 @@ class Component(_Endpoint):
         xmpp = slixmpp.ComponentXMPP(self.domain,
                                      server.secret if secret is None else secret,
                                      "127.0.0.1", server.component_port)
-        xmpp.register_plugin("xep_0030")
-        xmpp.register_plugin("xep_0199")
+        super().__init__(xmpp)
         category, itype, name = identity
         xmpp["xep_0030"].add_identity(category=category, itype=itype, name=name)
-        super().__init__(xmpp)
 
     def __repr__(self):
         return f"<Component {self.domain}>"
