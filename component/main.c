@@ -204,6 +204,10 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 1;
 	}
+	/* ACCUEIL_VERBOSE=1 in the environment: as -v (for test runs) */
+	if (getenv("ACCUEIL_VERBOSE") && strcmp(getenv("ACCUEIL_VERBOSE"),
+	    "1") == 0)
+		verbose = 1;
 	log_init(debug || check, verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
 
 	if ((app.conf = conf_load(path, &errs)) == NULL) {

@@ -1916,8 +1916,8 @@ session_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 		if (r->kind != ROUTE_SERVICE && r->kind != ROUTE_BOT &&
 		    r->kind != ROUTE_PERSONA)
 			return ROUTE_PASS;
-		if (strcmp(name, "presence") == 0)
-			room_presence(app, s, st, r, nick ? nick + 1 : "");
+		if (strcmp(name, "presence") == 0 && nick)
+			room_presence(app, s, st, r, nick + 1);
 		else if (strcmp(name, "message") == 0)
 			room_message(app, s, st, r, nick ? nick + 1 : NULL);
 		return ROUTE_HANDLED;

@@ -1,0 +1,159 @@
+"""Shared steps for the tests of visitor sessions: a daemon with
+counsellors, counsellor clients that accept their persona's subscription,
+visitors that join the room they are invited to, and a look into the
+daemon's SQLite store.
+"""
+
+import hashlib
+import sqlite3
+import struct
+import zlib
+from pathlib import Path
+
+from harness import Accueild, Client, pause
+
+D = "accueil.ot.example"
+DESK = f"cahors@{D}"
+NS_CONF = "jabber:x:conference"
+NS_MUC = "http://jabber.org/protocol/muc"
+
+COUNSELLORS = {
+    # account: (persona, name, languages)
+    "marie": ("claire", "Claire", "fr en"),
+    "jordi": ("nuria", "Núria", "ca es fr"),
+    "tom": ("tomas", "Tomás", "en es"),
+}
+
+
+def png(rgb, size=8):
+    """A small valid PNG of one colour (for avatars)."""
+    def chunk(kind, data):
+        out = struct.pack(">I", len(data)) + kind + data
+        return out + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+    raw = b"".join(b"\x00" + bytes(rgb) * size for _ in range(size))
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def counsellor_xml(account, avatar=None, max_chats=3):
+    persona, name, langs = COUNSELLORS[account]
+    extra = f' avatar="{avatar}"' if avatar else ""
+    return (f'<counsellor jid="{account}@ot.example" persona="{persona}" '
+            f'name="{name}" title="Conseiller" languages="{langs}" lang="fr" '
+            f'max-chats="{max_chats}" offices="cahors"{extra}/>')
+
+
+class Desk:
+    """A server, the daemon and counsellor clients, ready for visitors."""
+
+    def __init__(self, server_cls, tmpdir, accounts=("marie",), avatars=False,
+                 extra_xml=(), office_xml=None):
+        self.server = server_cls(tmpdir)
+        self.server.start()
+        for account in list(COUNSELLORS) + ["bob", "alice"]:
+            self.server.create_user(account, "pw")
+        xml = [counsellor_xml(a, avatar=f"{a}.png" if avatars else None)
+               for a in accounts] + list(extra_xml)
+        self.daemon = Accueild(self.server, tmpdir, extra_xml=xml,
+                               office_xml=office_xml)
+        self.avatars = {}
+        if avatars:
+            for i, a in enumerate(accounts):
+                data = png((40 * i, 120, 200 - 40 * i))
+                (self.daemon.dir / f"{a}.png").write_bytes(data)
+                self.avatars[a] = data
+        self.daemon.start()
+        self.staff = {}
+        for a in accounts:
+            self.staff[a] = self.login_counsellor(a)
+
+    def login_counsellor(self, account):
+        """Log a counsellor in; wait until the daemon sees them available
+        (their client accepts the persona's subscription by itself)."""
+        self.daemon.mark_log()
+        client = Client(self.server, account, "pw")
+        self.daemon.wait_log(rf"staff: {account}@ot.example is now available",
+                             timeout=15)
+        return client
+
+    def db(self):
+        conn = sqlite3.connect(str(self.daemon.dir / "accueil.db"), timeout=5)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def rows(self, sql, *args):
+        with self.db() as conn:
+            return conn.execute(sql, args).fetchall()
+
+
+def avatar_sha1(data):
+    return hashlib.sha1(data).hexdigest()
+
+
+def body(stanza):
+    return stanza["body"] or ""
+
+
+def is_from_v(stanza):
+    return stanza.name == "message" and str(stanza["from"]).startswith("v-")
+
+
+class Visitor:
+    """A visitor (anonymous web-like, or an account) who writes to the desk
+    and joins the room of the invitation."""
+
+    def __init__(self, desk, account=None, nick="Visiteur", client=None):
+        self.desk = desk
+        self.client = client or (Client(desk.server, account, "pw") if account
+                                 else Client(desk.server, anonymous=True))
+        self.nick = nick
+        self.room = self.password = None
+
+    def ask(self, text, extra_xml=None, lang=None, join=True):
+        since = self.client.mark()
+        self.client.send_message(DESK, text, extra_xml=extra_xml, lang=lang)
+        inv = self.client.wait_for(
+            lambda s: s.name == "message" and s.xml.find(f"{{{NS_CONF}}}x") is not None,
+            timeout=15, since=since)
+        x = inv.xml.find(f"{{{NS_CONF}}}x")
+        self.room, self.password = x.get("jid"), x.get("password")
+        if join:
+            self.join()
+        return inv
+
+    def join(self, history=True):
+        since = self.client.mark()
+        hist = "" if history else '<history maxstanzas="0"/>'
+        self.client.send_presence(
+            to=f"{self.room}/{self.nick}",
+            extra_xml=f'<x xmlns="{NS_MUC}"><password>{self.password}</password>{hist}</x>')
+        self.client.wait_for(
+            lambda s: s.name == "presence" and str(s["from"]) == f"{self.room}/{self.nick}",
+            timeout=10, since=since)
+
+    def say(self, text, extra_xml=None):
+        return self.client.send_message(self.room, text, type="groupchat",
+                                        extra_xml=extra_xml)
+
+    def wait_room(self, predicate, timeout=15, since=0):
+        """A groupchat message from the room matching predicate(stanza)."""
+        return self.client.wait_for(
+            lambda s: s.name == "message" and str(s["from"]).startswith(self.room + "/")
+            and predicate(s), timeout=timeout, since=since)
+
+
+def offer_to(client, text_in_question, timeout=15, since=0):
+    """The offer a counsellor gets for a question; returns the v- JID."""
+    offer = client.wait_for(
+        lambda s: is_from_v(s) and text_in_question in body(s), timeout=timeout,
+        since=since)
+    return str(offer["from"].bare)
+
+
+def pause_a_bit(seconds=1.0):
+    pause(seconds)
+
+
+__all__ = ["Desk", "Visitor", "offer_to", "body", "is_from_v", "avatar_sha1",
+           "pause_a_bit", "D", "DESK", "Path"]
