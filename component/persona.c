@@ -152,17 +152,19 @@ vcard(struct app *app, xmpp_stanza_t *iq, const struct route *r)
 	xmpp_stanza_t *res = stanza_iq_result(app, iq);
 	xmpp_stanza_t *v = stanza_add(res, "vCard", NS_VCARD);
 	const struct avatar *a = find_avatar(r->local);
-	const char *fn = NULL, *title = NULL, *desc = NULL;
+	const char *fn = NULL, *title = NULL, *desc = NULL, *role = NULL;
 	char *note = NULL;
 
 	switch (r->kind) {
 	case ROUTE_OFFICE:
 		fn = r->office->name;
 		desc = r->office->contact;
+		role = "desk";
 		break;
 	case ROUTE_BOT:
 		fn = r->bot->name;
 		title = r->bot->title;
+		role = "bot";
 		/* a bot says it is a bot, also in its vCard */
 		note = xasprintf("Assistant automatique (robot) / automatic "
 		    "assistant (robot)");
@@ -170,6 +172,7 @@ vcard(struct app *app, xmpp_stanza_t *iq, const struct route *r)
 	case ROUTE_PERSONA:
 		fn = r->counsellor->name;
 		title = r->counsellor->title;
+		role = "counsellor";
 		break;
 	default:
 		xmpp_stanza_release(res);
@@ -179,6 +182,8 @@ vcard(struct app *app, xmpp_stanza_t *iq, const struct route *r)
 	stanza_add_text(v, "NICKNAME", fn);
 	if (title)
 		stanza_add_text(v, "TITLE", title);
+	/* machine-readable: the widget marks "bot" as a robot */
+	stanza_add_text(v, "ROLE", role);
 	if (note)
 		stanza_add_text(v, "DESC", note);
 	else if (desc)
