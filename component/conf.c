@@ -684,9 +684,12 @@ parse_value(struct ctx *c, const char *elem, const struct attr_spec *a,
 			    a->name);
 			return;
 		}
+		free(*FIELD(obj, a->off, char *));
 		*FIELD(obj, a->off, char *) = resolve_path(c->dir, v);
 		return;
 	}
+	/* a repeated singleton element overwrites (and is reported) */
+	free(*FIELD(obj, a->off, char *));
 	*FIELD(obj, a->off, char *) = xstrdup(v);
 }
 

@@ -437,7 +437,10 @@ send_presence_leave(struct app *app, struct session *s, const char *local,
 	free(to);
 }
 
-/* Sends a groupchat message from our occupant local; returns 0 if sent. */
+/*
+ * Sends a groupchat message from our occupant local; returns 0 if sent.
+ * extra, if given, is added as a child and released (ownership passes).
+ */
 static int
 room_send(struct app *app, struct session *s, const char *local,
     const char *body, const char *id, const char *replace,
@@ -453,8 +456,10 @@ room_send(struct app *app, struct session *s, const char *local,
 	if (replace)
 		xmpp_stanza_set_attribute(stanza_add(m, "replace", NS_CORRECT),
 		    "id", replace);
-	if (extra)
+	if (extra) {
 		xmpp_stanza_add_child(m, extra);
+		xmpp_stanza_release(extra);
+	}
 	e = link_send(app->link, m);
 	xmpp_stanza_release(m);
 	free(from);
@@ -536,13 +541,14 @@ bot_post(struct app *app, struct session *s, const char *text,
 	int64_t row = save_message(app, s, "bot", b ? b->id : NULL, text,
 	    NULL, id, NULL, 0);
 
-	if (extra) {
-		/* forms go out right away; the text alone is the record */
-		if (s->bot_joined && room_send(app, s, b ? b->id : NULL, text,
-		    id, NULL, extra) == 0 && row > 0)
+	if (extra && !s->bot_joined) {
+		/* the text alone is the record; flush_posts sends it later */
+		xmpp_stanza_release(extra);
+	} else if (extra) {
+		/* forms go out right away */
+		if (room_send(app, s, b ? b->id : NULL, text, id, NULL,
+		    extra) == 0 && row > 0)
 			mark_relayed(app, row);
-		else
-			xmpp_stanza_release(extra);
 	} else if (s->bot_joined)
 		flush_posts(app, s);
 	free(id);
