@@ -72,6 +72,37 @@ enum msg {
 	MSG_NOT_OFFERED,
 	MSG_HISTORY_HEADER,
 	MSG_RELAY_FAILED,
+	MSG_TRANSFER_OFFER,	/* transfer: same arguments as MSG_OFFER */
+	MSG_OFFER_WITHDRAWN,
+	MSG_ALERT,	/* %1$s office, %2$ld seconds waited, %3$s lang, %4$s question */
+	MSG_QUEUE,	/* %1$d position, %2$ld minutes */
+	MSG_QUEUE_NOW,	/* position 1, a counsellor is being alerted */
+	MSG_OFFLINE_CLOSED,	/* %1$s next opening */
+	MSG_OFFLINE_NOBODY,
+	MSG_ASK_CONTACT,	/* %1$d hours */
+	MSG_REQUEST_FILED,	/* %1$s contact, %2$d hours */
+	MSG_REQUEST_ANSWER,	/* %1$s office, %2$s question, %3$s answer */
+	MSG_HANDOVER,	/* %1$s new persona */
+	MSG_TRANSFERRED,	/* %1$s new persona */
+	MSG_TRANSFER_STARTED,	/* %1$s target */
+	MSG_TRANSFER_FAILED,
+	MSG_TRANSFER_BAD,	/* %1$s what was asked */
+	MSG_CONTEXT,	/* header of the last messages given to a new counsellor */
+	MSG_DECLINED,
+	MSG_PAUSED,
+	MSG_RESUMED,
+	MSG_REQUESTS_NONE,
+	MSG_REQUESTS_PENDING,	/* %1$d number */
+	MSG_REQUEST_LINE,	/* %1$ld id, %2$s lang, %3$s contact, %4$s due, %5$s question */
+	MSG_REQUEST_HOWTO,
+	MSG_REQUEST_TAKEN,	/* %1$ld id, %2$s contact, %3$s question */
+	MSG_REQUEST_NOT_FOUND,	/* %1$s what was given */
+	MSG_REQUEST_SENT,	/* %1$ld id, %2$s contact */
+	MSG_REQUEST_EMAIL,	/* %1$ld id, %2$s address */
+	MSG_CANNED_UNKNOWN,	/* %1$s key, %2$s known keys */
+	MSG_OFFICE_BUSY,	/* desk presence: open but nobody free */
+	MSG_OFFICE_WAIT,	/* %1$ld minutes */
+	MSG_CONSOLE_HELP,
 	MSG_MAX
 };
 

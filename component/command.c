@@ -19,6 +19,21 @@ static const struct {
 	{"note", CMD_NOTE},
 	{"fin", CMD_CLOSE},
 	{"close", CMD_CLOSE},
+	{"non", CMD_DECLINE},
+	{"no", CMD_DECLINE},
+	{"pause", CMD_PAUSE},
+	{"reprise", CMD_RESUME},
+	{"resume", CMD_RESUME},
+	{"transfert", CMD_TRANSFER},
+	{"transfer", CMD_TRANSFER},
+	{"r", CMD_CANNED},
+	{"demandes", CMD_REQUESTS},
+	{"requests", CMD_REQUESTS},
+	{"prendre", CMD_TAKE},
+	{"take", CMD_TAKE},
+	{"repondre", CMD_ANSWER},
+	{"r\xc3\xa9pondre", CMD_ANSWER},
+	{"answer", CMD_ANSWER},
 };
 
 enum command

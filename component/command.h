@@ -13,6 +13,14 @@ enum command {
 	CMD_HELP,	/* /aide /help */
 	CMD_NOTE,	/* /note <text> */
 	CMD_CLOSE,	/* /fin /close */
+	CMD_DECLINE,	/* /non /no: decline an offer */
+	CMD_PAUSE,	/* /pause: take no new chats */
+	CMD_RESUME,	/* /reprise /resume */
+	CMD_TRANSFER,	/* /transfert /transfer <lang|persona> */
+	CMD_CANNED,	/* /r <key>: a canned answer */
+	CMD_REQUESTS,	/* /demandes /requests: offline requests */
+	CMD_TAKE,	/* /prendre /take <n> */
+	CMD_ANSWER,	/* /repondre /répondre /answer <n> <text> */
 	CMD_UNKNOWN,	/* starts with '/' but is none of ours */
 };
 

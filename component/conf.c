@@ -28,6 +28,7 @@
 #include "conf.h"
 #include "log.h"
 #include "plugin.h"
+#include "routing.h"
 #include "util.h"
 
 #define CONF_MAX_SIZE (4 * 1024 * 1024)
@@ -273,6 +274,8 @@ static const struct attr_spec office_attrs[] = {
 	{"bot", A_ID, 1, 0, 0, NULL, F(struct conf_office, bot)},
 	{"contact", A_STR, 0, 0, 0, NULL, F(struct conf_office, contact)},
 	{"avatar", A_PATH, 0, 0, 0, NULL, F(struct conf_office, avatar)},
+	{"routing", A_ID, 0, 0, 0, "ring-group",
+	    F(struct conf_office, routing)},
 	{NULL, 0, 0, 0, 0, NULL, 0},
 };
 
@@ -1253,6 +1256,14 @@ check_semantics(struct ctx *c)
 				err(c, o->hours[k].line, "<hours>: open must "
 				    "be before close");
 		check_avatar(c, o->avatar, o->line);
+		for (k = 0; routing_strategies[k]; k++)
+			if (o->routing && strcmp(o->routing,
+			    routing_strategies[k]) == 0)
+				break;
+		if (o->routing && routing_strategies[k] == NULL)
+			err(c, o->line, "office \"%s\": unknown routing "
+			    "\"%s\" (expected ring-group, round-robin or "
+			    "least-busy)", o->id, o->routing);
 	}
 
 	for (i = 0; i < conf->ncounsellors; i++) {

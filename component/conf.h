@@ -90,6 +90,7 @@ struct conf_office {
 	char *bot;
 	char *contact;
 	char *avatar;
+	char *routing;		/* strategy: ring-group, round-robin, ... */
 	struct conf_hours *hours;
 	size_t nhours;
 	struct conf_holiday *holidays;

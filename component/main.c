@@ -20,6 +20,7 @@
 #include "app.h"
 #include "clock.h"
 #include "conf.h"
+#include "console.h"
 #include "link.h"
 #include "log.h"
 #include "office.h"
@@ -258,11 +259,13 @@ main(int argc, char *argv[])
 	router_add(service_route);
 	router_add(persona_route);
 	router_add(session_route);
+	router_add(console_route);
 	router_add(office_route);
 	router_add(staff_route);
 	link_params_from(app.conf, &lp);
 	link_configure(app.link, &lp);
-	link_timer_add(app.link, 30 * 1000, office_tick, &app);
+	link_timer_add(app.link, 5 * 1000, office_tick, &app);
+	link_timer_add(app.link, 2 * 1000, routing_tick, &app);
 	link_timer_add(app.link, 5 * 1000, session_tick, &app);
 	log_info("accueild %s starting for %s", PACKAGE_VERSION,
 	    app.conf->domain);
@@ -288,7 +291,7 @@ main(int argc, char *argv[])
 	plugin_stop_all();
 	office_reset();
 	session_free_all();
-	staff_forget();
+	staff_free_all();
 	persona_free_all();
 	store_close(app.store);
 	conf_free(app.conf);

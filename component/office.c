@@ -13,6 +13,7 @@
 #include "log.h"
 #include "office.h"
 #include "router.h"
+#include "routing.h"
 #include "stanza.h"
 #include "store.h"
 #include "util.h"
@@ -97,13 +98,22 @@ office_next_open(const struct conf_office *o, time_t t)
 /* Fills buf with the presence status of o in lang. */
 static void
 status_text(const struct conf_office *o, const char *lang, time_t now,
-    int open, char *buf, size_t size)
+    const struct desk_status *ds, char *buf, size_t size)
 {
 	time_t next;
 	struct tm tm;
 	char when[128];
 
-	if (open) {
+	if (ds->open && ds->available == 0) {
+		catalog_format(buf, size, lang, MSG_OFFICE_BUSY);
+		return;
+	}
+	if (ds->open && ds->wait >= 60) {
+		catalog_format(buf, size, lang, MSG_OFFICE_WAIT,
+		    (ds->wait + 59) / 60);
+		return;
+	}
+	if (ds->open) {
 		catalog_format(buf, size, lang, MSG_OFFICE_OPEN);
 		return;
 	}
@@ -130,25 +140,29 @@ desk_presence(struct app *app, const struct conf_office *o, const char *to,
 	char *from = xasprintf("%s@%s", o->id, app->conf->domain);
 	xmpp_stanza_t *p = stanza_presence(app, from, to, NULL);
 	time_t now = clock_now();
-	int open = office_is_open(o, now);
+	struct desk_status ds;
 	char text[512];
 	size_t i;
 
 	free(from);
-	if (!open)
+	routing_desk_status(app, o->id, &ds);
+	/* closed: xa; open but nobody free: away; open: available */
+	if (!ds.open)
 		stanza_add_text(p, "show", "xa");
+	else if (ds.available == 0)
+		stanza_add_text(p, "show", "away");
 	for (i = 0; i < o->languages.n; i++) {
 		const char *l = o->languages.v[i];
 		xmpp_stanza_t *s;
 
 		if (lang && strcmp(lang, l) != 0)
 			continue;
-		status_text(o, l, now, open, text, sizeof(text));
+		status_text(o, l, now, &ds, text, sizeof(text));
 		s = stanza_add_text(p, "status", text);
 		xmpp_stanza_set_attribute(s, "xml:lang", l);
 	}
 	if (lang && !strlist_has(&o->languages, lang)) {
-		status_text(o, lang, now, open, text, sizeof(text));
+		status_text(o, lang, now, &ds, text, sizeof(text));
 		xmpp_stanza_set_attribute(stanza_add_text(p, "status", text),
 		    "xml:lang", lang);
 	}
@@ -179,6 +193,19 @@ pushed_state(const char *id)
 	return &pushed[npushed++];
 }
 
+/* What the desk shows, as one number: changes are pushed. */
+static int
+signature(struct app *app, const struct conf_office *o)
+{
+	struct desk_status ds;
+	long mins;
+
+	routing_desk_status(app, o->id, &ds);
+	mins = (ds.wait + 59) / 60;
+	return ds.open * 1000 + (ds.available > 0) * 100 +
+	    (int)(mins > 99 ? 99 : mins);
+}
+
 void
 office_resync(struct app *app)
 {
@@ -186,29 +213,37 @@ office_resync(struct app *app)
 
 	for (i = 0; i < app->conf->noffices; i++)
 		pushed_state(app->conf->offices[i].id)->open =
-		    office_is_open(&app->conf->offices[i], clock_now());
+		    signature(app, &app->conf->offices[i]);
 	store_subscriber_foreach(app->store, NULL, push_one, app);
 }
 
-int
-office_tick(void *ud)
+void
+office_refresh(struct app *app)
 {
-	struct app *app = ud;
 	size_t i;
 
 	for (i = 0; i < app->conf->noffices; i++) {
 		const struct conf_office *o = &app->conf->offices[i];
 		struct pushed *p = pushed_state(o->id);
-		int open = office_is_open(o, clock_now());
+		int sig = signature(app, o), was = p->open;
 
-		if (p->open == open)
+		if (was == sig)
 			continue;
-		log_info("office %s: chat %s", o->id, open ? "open" : "closed");
-		p->open = open;
-		store_event(app->store, o->id, NULL, open ? "office-open" :
-		    "office-closed", NULL);
+		p->open = sig;
+		if (was < 0 || (was >= 1000) != (sig >= 1000)) {
+			log_info("office %s: chat %s", o->id, sig >= 1000 ?
+			    "open" : "closed");
+			store_event(app->store, o->id, NULL, sig >= 1000 ?
+			    "office-open" : "office-closed", NULL);
+		}
 		store_subscriber_foreach(app->store, o->id, push_one, app);
 	}
+}
+
+int
+office_tick(void *ud)
+{
+	office_refresh(ud);
 	return 1;
 }
 

@@ -32,6 +32,9 @@ void office_resync(struct app *app);
 /* Recomputes states and pushes changes; returns 1 (keep the timer). */
 int office_tick(void *app);
 
+/* The same, at once (a counsellor came or went, a chat was taken). */
+void office_refresh(struct app *app);
+
 /* Tells every subscriber the desks are going offline. */
 void office_shutdown(struct app *app);
 

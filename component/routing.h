@@ -1,11 +1,18 @@
 /*
- * routing.h: who is offered a session, and who takes it.
+ * routing.h: queues, offers and takes.
  *
- * The routing module picks counsellors for a waiting session (speaking
- * its language, available, under max-chats), sends them offers from
- * v-<id>@D, and settles who takes it: the first counsellor to reply wins,
- * atomically in the store; the others are told who took it. When a
- * counsellor becomes available, waiting sessions are offered to them.
+ * Waiting sessions form one first-come-first-served queue per office and
+ * language (transfers go first). routing_tick() walks them: it offers
+ * each session to counsellors who speak its language, are available, not
+ * paused and under max-chats, ordered by the office's routing strategy
+ * (ring-group by default: offer-size at once, least busy first, then
+ * longest idle); when nobody answers within offer-timeout it widens the
+ * ring (more counsellors, then the fallback languages), alerts the
+ * supervisors after alert-delay, and turns the session into an offline
+ * request after max-wait or when the office closes. Visitors are told
+ * their position and expected wait whenever it changes. The first reply
+ * takes a session: one guarded UPDATE in the store, so two counsellors
+ * racing never both win.
  */
 #ifndef ACCUEIL_ROUTING_H
 #define ACCUEIL_ROUTING_H
@@ -20,14 +27,22 @@ enum take_result {
 	TAKE_NOT_OFFERED,	/* it was never offered to this counsellor */
 };
 
+/* What an office desk shows (presence, disco). */
+struct desk_status {
+	int open;		/* within opening hours */
+	int available;		/* counsellors who can take a chat now */
+	int queue;		/* visitors waiting */
+	long wait;		/* expected wait for a new visitor, seconds */
+};
+
 /* Wires routing to presence changes. Call once at start. */
 void routing_init(void);
 
-/*
- * Offers a waiting session to counsellors. Returns how many were offered
- * (0: nobody can take it now).
- */
-int routing_offer(struct app *app, const struct session_info *s);
+/* A new session's room is ready: route it (offers or offline). */
+void routing_session_ready(struct app *app, const struct session_info *s);
+
+/* Timer: offers, widening, alerts, offline switch, queue notices. */
+int routing_tick(void *app);
 
 /*
  * Counsellor c replied to session s. On TAKE_LOST *holder is set to the
@@ -36,7 +51,18 @@ int routing_offer(struct app *app, const struct session_info *s);
 enum take_result routing_take(struct app *app, const struct session_info *s,
     const struct conf_counsellor *c, const char **holder);
 
+/* c declines (/non) its offer for session id; 1 if there was one. */
+int routing_decline(struct app *app, const char *id,
+    const struct conf_counsellor *c);
+
 /* Revokes the open offers of a session (taken elsewhere or closed). */
 void routing_session_closed(struct app *app, const char *id);
+
+/* The state of an office desk right now. */
+void routing_desk_status(struct app *app, const char *office,
+    struct desk_status *ds);
+
+/* Names of the routing strategies, NULL-terminated (for the config). */
+extern const char *const routing_strategies[];
 
 #endif

@@ -4,11 +4,17 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
+#include "clock.h"
 #include "conf.h"
+#include "form.h"
+#include "office.h"
 #include "router.h"
+#include "routing.h"
 #include "service.h"
 #include "stanza.h"
 #include "util.h"
@@ -29,6 +35,38 @@ static void
 add_feature(xmpp_stanza_t *q, const char *var)
 {
 	xmpp_stanza_set_attribute(stanza_add(q, "feature", NULL), "var", var);
+}
+
+/*
+ * XEP-0128: the desk's state as data, for the widget: open, available,
+ * wait (seconds), queue, next-open (RFC 3339, UTC, when closed).
+ */
+static void
+desk_form(struct app *app, xmpp_stanza_t *q, const struct conf_office *o)
+{
+	xmpp_stanza_t *x = stanza_add(q, "x", NS_DATA);
+	struct desk_status ds;
+	char n[32];
+	time_t next;
+
+	routing_desk_status(app, o->id, &ds);
+	xmpp_stanza_set_type(x, "result");
+	form_add_field(x, "FORM_TYPE", "hidden", NULL, "urn:accueil:desk:0");
+	form_add_field(x, "open", "boolean", NULL, ds.open ? "1" : "0");
+	snprintf(n, sizeof(n), "%d", ds.available);
+	form_add_field(x, "available", "text-single", NULL, n);
+	snprintf(n, sizeof(n), "%ld", ds.wait);
+	form_add_field(x, "wait", "text-single", NULL, n);
+	snprintf(n, sizeof(n), "%d", ds.queue);
+	form_add_field(x, "queue", "text-single", NULL, n);
+	n[0] = '\0';
+	if (!ds.open && (next = office_next_open(o, clock_now())) != 0) {
+		struct tm tm;
+
+		gmtime_r(&next, &tm);
+		strftime(n, sizeof(n), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	form_add_field(x, "next-open", "text-single", NULL, n);
 }
 
 static int
@@ -59,6 +97,7 @@ disco_info(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *query,
 		add_feature(q, NS_DISCO_INFO);
 		add_feature(q, NS_PING);
 		add_feature(q, NS_VCARD);
+		desk_form(app, q, r->office);
 		break;
 	case ROUTE_BOT:
 		add_identity(q, "client", "bot", r->bot->name);

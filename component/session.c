@@ -26,14 +26,17 @@
 #include "clock.h"
 #include "command.h"
 #include "conf.h"
+#include "console.h"
 #include "form.h"
 #include "link.h"
 #include "log.h"
+#include "office.h"
 #include "persona.h"
 #include "plugin.h"
 #include "router.h"
 #include "routing.h"
 #include "session.h"
+#include "staff.h"
 #include "stanza.h"
 #include "store.h"
 #include "util.h"
@@ -66,8 +69,13 @@ struct session {
 	char *question;
 	char *counsellor;	/* bare JID */
 	char *persona;		/* persona localpart */
+	char *transfer_to;	/* persona or language asked for, or NULL */
+	char *transfer_from;	/* bare JID of the counsellor handing over */
+	char *lang_source;	/* form, detected, xml:lang, default */
+	char *email;		/* from the pre-chat form, with consent */
 	enum session_state state;
 	int64_t created;
+	int alerted;
 	int invited;
 	int setup_done;		/* stored: the room exists and is configured */
 
@@ -83,6 +91,8 @@ struct session {
 	int64_t survey_at;
 	int survey_prompts;
 	int told_left;
+	int contact_prompts;	/* offline: times the contact was asked */
+	const char *close_pending;	/* close at the next tick, reason */
 };
 
 static struct session **sessions;
@@ -118,6 +128,10 @@ session_free(struct session *s)
 	free(s->counsellor);
 	free(s->persona);
 	free(s->persona_nick);
+	free(s->transfer_to);
+	free(s->transfer_from);
+	free(s->lang_source);
+	free(s->email);
 	free(s);
 }
 
@@ -156,6 +170,9 @@ info_of(const struct session *s, struct session_info *si)
 	si->page = s->page;
 	si->question = s->question;
 	si->counsellor = s->counsellor;
+	si->transfer_to = s->transfer_to;
+	si->transfer_from = s->transfer_from;
+	si->alerted = s->alerted;
 	si->state = s->state;
 	si->created = s->created;
 }
@@ -292,13 +309,15 @@ save_new(struct app *app, struct session *s, const char *email,
 }
 
 static const char *const state_names[] = {"waiting", "active", "survey",
-    "closed"};
+    "closed", "offline"};
 
 static void
 save_state(struct app *app, struct session *s)
 {
 	sqlite3_stmt *st = store_stmt(app->store, "UPDATE sessions SET "
-	    "state = ?, invited = ?, setup_done = ?, visitor = ? WHERE id = ?");
+	    "state = ?, invited = ?, setup_done = ?, visitor = ?, lang = ?, "
+	    "lang_source = ?, transfer_to = ?, transfer_from = ?, alerted = ? "
+	    "WHERE id = ?");
 
 	if (st == NULL)
 		return;
@@ -306,7 +325,12 @@ save_state(struct app *app, struct session *s)
 	sqlite3_bind_int(st, 2, s->invited);
 	sqlite3_bind_int(st, 3, s->setup_done);
 	bind_text(st, 4, s->visitor);
-	bind_text(st, 5, s->id);
+	bind_text(st, 5, s->lang);
+	bind_text(st, 6, s->lang_source);
+	bind_text(st, 7, s->transfer_to);
+	bind_text(st, 8, s->transfer_from);
+	sqlite3_bind_int(st, 9, s->alerted);
+	bind_text(st, 10, s->id);
 	step_done(app, st);
 }
 
@@ -897,11 +921,12 @@ room_ready(struct app *app, struct session *s)
 			    MSG_YOUR_QUESTION, s->question);
 			bot_post(app, s, text, NULL);
 		}
-		bot_post(app, s, catalog_text(s->lang, MSG_NEXT_STEP), NULL);
-		info_of(s, &si);
-		if (s->state == SESSION_WAITING && routing_offer(app, &si) == 0)
-			bot_post(app, s, catalog_text(s->lang, MSG_NOBODY_YET),
+		if (o && office_is_open(o, store_now()))
+			bot_post(app, s, catalog_text(s->lang, MSG_NEXT_STEP),
 			    NULL);
+		info_of(s, &si);
+		if (s->state == SESSION_WAITING)
+			routing_session_ready(app, &si);
 	}
 	flush_posts(app, s);
 	if (s->state == SESSION_ACTIVE && !s->persona_joined)
@@ -1085,6 +1110,50 @@ desk_reply(struct app *app, xmpp_stanza_t *st, const char *office,
 	free(from);
 }
 
+static void offline_input(struct app *app, struct session *s,
+    const char *body);
+static void send_context(struct app *app, struct session *s,
+    const struct conf_counsellor *c);
+static char *lang_primary(const char *tag);
+static int office_speaks(struct app *app, const struct conf_office *o,
+    const char *lang);
+
+/*
+ * A guess made on a greeting ("bonjour", "hi") or taken from xml:lang may
+ * be corrected by a later, longer message, until someone takes the chat.
+ */
+static void
+maybe_correct_lang(struct app *app, struct session *s, const char *body)
+{
+	const struct conf_office *o = office_of(app, s);
+	char detected[8], *lang;
+
+	if (s->state != SESSION_WAITING || o == NULL || (s->lang_source &&
+	    strcmp(s->lang_source, "default") != 0 &&
+	    strcmp(s->lang_source, "xml:lang") != 0))
+		return;
+	if (!plugin_detect_language(body, detected) ||
+	    (lang = lang_primary(detected)) == NULL)
+		return;
+	if (strcmp(lang, s->lang) != 0 && office_speaks(app, o, lang)) {
+		log_info("session %s: language corrected from %s (%s) to %s",
+		    s->id, s->lang, s->lang_source ? s->lang_source : "?",
+		    lang);
+		free(s->lang);
+		s->lang = lang;
+		lang = NULL;
+		free(s->lang_source);
+		s->lang_source = xstrdup("detected");
+		save_state(app, s);
+		store_event(app->store, s->office, s->id, "lang-corrected",
+		    s->lang);
+		/* offers in the wrong language go; the next tick re-offers */
+		routing_session_closed(app, s->id);
+		bot_post(app, s, catalog_text(s->lang, MSG_NEXT_STEP), NULL);
+	}
+	free(lang);
+}
+
 /* A visitor message (from the room or the desk): store, then relay. */
 static void
 visitor_says(struct app *app, struct session *s, const char *body,
@@ -1110,6 +1179,10 @@ visitor_says(struct app *app, struct session *s, const char *body,
 	}
 	if (row > 0)
 		log_debug("session %s: visitor message stored", s->id);
+	if (row > 0 && s->state == SESSION_WAITING)
+		maybe_correct_lang(app, s, copy);
+	else if (row > 0 && s->state == SESSION_OFFLINE)
+		offline_input(app, s, copy);
 	free(copy);
 	free(relay);
 	free(rep);
@@ -1181,6 +1254,8 @@ desk_message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 		cut_utf8(s->question, MAX_BODY);
 	s->lang = choose_lang(app, o, lang, s->question,
 	    xmpp_stanza_get_attribute(st, "xml:lang"), &source, &asked);
+	s->lang_source = xstrdup(source);
+	s->email = consent && email ? xstrdup(email) : NULL;
 	s->state = SESSION_WAITING;
 	s->created = store_now();
 	s->left_at = s->created;
@@ -1272,6 +1347,109 @@ leave_persona(struct app *app, struct session *s)
 	s->persona_joined = 0;
 }
 
+static void relay_counsellor_text(struct app *app, struct session *s,
+    const struct conf_counsellor *c, const char *text, const char *origin,
+    xmpp_stanza_t *st);
+
+/* /transfert <lang|persona>: offered to colleagues with priority. */
+static void
+transfer(struct app *app, struct session *s, const struct conf_counsellor *c,
+    const char *arg)
+{
+	char target[64], text[512];
+	const struct conf_counsellor *to = NULL;
+	char *lang = NULL;
+	size_t i, n;
+
+	for (n = 0; arg[n] && !isspace((unsigned char)arg[n]) &&
+	    n < sizeof(target) - 1; n++)
+		target[n] = (char)tolower((unsigned char)arg[n]);
+	target[n] = '\0';
+	if (s->state != SESSION_ACTIVE || s->counsellor == NULL ||
+	    strcasecmp(s->counsellor, c->jid) != 0) {
+		notice_msg(app, s, c, MSG_ENDED);
+		return;
+	}
+	/* a persona by id or by name, or a language */
+	for (i = 0; i < app->conf->ncounsellors && n; i++) {
+		const struct conf_counsellor *k = &app->conf->counsellors[i];
+
+		if ((strcasecmp(k->persona, target) == 0 ||
+		    strcasecmp(k->name, arg) == 0 ||
+		    strncasecmp(k->name, target, n) == 0) &&
+		    strlist_has(&k->offices, s->office) && k != c)
+			to = k;
+	}
+	if (to == NULL && (lang = lang_primary(target)) != NULL &&
+	    !office_speaks(app, office_of(app, s), lang)) {
+		free(lang);
+		lang = NULL;
+	}
+	if (to == NULL && lang == NULL) {
+		catalog_format(text, sizeof(text), counsellor_lang(c),
+		    MSG_TRANSFER_BAD, *arg ? arg : "?");
+		session_notice(app, s->id, c, text);
+		return;
+	}
+	free(s->transfer_to);
+	s->transfer_to = xstrdup(to ? to->persona : lang);
+	free(s->transfer_from);
+	s->transfer_from = xstrdup(c->jid);
+	save_state(app, s);
+	/* a new round of offers for this session */
+	sqlite3_stmt *st = store_stmt(app->store, "DELETE FROM offers WHERE "
+	    "session = ?");
+	if (st) {
+		bind_text(st, 1, s->id);
+		step_done(app, st);
+	}
+	store_event(app->store, s->office, s->id, "transfer-asked",
+	    s->transfer_to);
+	catalog_format(text, sizeof(text), counsellor_lang(c),
+	    MSG_TRANSFER_STARTED, to ? to->name : lang_name_in(
+		counsellor_lang(c), lang));
+	session_notice(app, s->id, c, text);
+	free(lang);
+	routing_tick(app);
+}
+
+/* /r <key>: the canned answer in the visitor's language, relayed. */
+static void
+canned(struct app *app, struct session *s, const struct conf_counsellor *c,
+    const char *arg)
+{
+	const struct conf_canned *best = NULL;
+	struct buf keys = {0};
+	char key[64], text[1024];
+	size_t i, n;
+
+	for (n = 0; arg[n] && !isspace((unsigned char)arg[n]) &&
+	    n < sizeof(key) - 1; n++)
+		key[n] = arg[n];
+	key[n] = '\0';
+	for (i = 0; i < app->conf->ncanned; i++) {
+		const struct conf_canned *k = &app->conf->canned[i];
+
+		if (k->office && strcmp(k->office, s->office) != 0)
+			continue;
+		if ((keys.s == NULL || strstr(keys.s, k->key) == NULL) &&
+		    keys.len < 900)
+			buf_appendf(&keys, "%s%s", keys.len ? ", " : "",
+			    k->key);
+		if (strcmp(k->key, key) != 0)
+			continue;
+		if (best == NULL || strcmp(k->lang, s->lang) == 0)
+			best = k;
+	}
+	if (best == NULL || s->state != SESSION_ACTIVE) {
+		catalog_format(text, sizeof(text), counsellor_lang(c),
+		    MSG_CANNED_UNKNOWN, key, keys.s ? keys.s : "-");
+		session_notice(app, s->id, c, text);
+	} else
+		relay_counsellor_text(app, s, c, best->text, NULL, NULL);
+	buf_free(&keys);
+}
+
 static void
 counsellor_command(struct app *app, struct session *s,
     const struct conf_counsellor *c, enum command cmd, const char *arg,
@@ -1303,6 +1481,30 @@ counsellor_command(struct app *app, struct session *s,
 		start_survey(app, s);
 		notice_msg(app, s, c, MSG_CLOSING);
 		break;
+	case CMD_DECLINE:
+		if (s->state == SESSION_WAITING &&
+		    routing_decline(app, s->id, c))
+			notice_msg(app, s, c, MSG_DECLINED);
+		else
+			notice_msg(app, s, c, MSG_NOT_OFFERED);
+		break;
+	case CMD_TRANSFER:
+		transfer(app, s, c, arg);
+		break;
+	case CMD_CANNED:
+		canned(app, s, c, arg);
+		break;
+	case CMD_PAUSE:
+	case CMD_RESUME:
+	case CMD_REQUESTS:
+	case CMD_TAKE:
+	case CMD_ANSWER: {
+		char *from = xasprintf("%s@%s", s->id, app->conf->domain);
+
+		console_command(app, c, cmd, arg, from);
+		free(from);
+		break;
+	}
 	case CMD_UNKNOWN:
 	default:
 		snprintf(text, sizeof(text), "%.60s", body);
@@ -1327,30 +1529,67 @@ int
 session_taken(struct app *app, const char *id, const struct conf_counsellor *c)
 {
 	struct session *s = find(id);
+	const struct conf_counsellor *old = NULL;
 	char text[1024];
+	size_t i;
 
 	if (s == NULL)
 		return -1;
+	if (s->state == SESSION_ACTIVE && s->counsellor)
+		old = conf_counsellor_by_jid(app->conf, s->counsellor);
+	if (old) {
+		/* a transfer: the old persona leaves, the new one comes */
+		leave_persona(app, s);
+		free(s->transfer_from);
+		s->transfer_from = xstrdup(old->jid);
+		catalog_format(text, sizeof(text), counsellor_lang(old),
+		    MSG_TRANSFERRED, c->name);
+		session_notice(app, s->id, old, text);
+	}
 	free(s->counsellor);
 	free(s->persona);
 	free(s->persona_nick);
+	free(s->transfer_to);
+	s->transfer_to = NULL;
 	s->counsellor = xstrdup(c->jid);
 	s->persona = xstrdup(c->persona);
 	s->persona_nick = xstrdup(c->name);
 	s->persona_nick_tries = 0;
 	s->state = SESSION_ACTIVE;
-	catalog_format(text, sizeof(text), s->lang, MSG_TAKEN, c->name,
-	    c->title ? c->title : "");
-	if (c->title == NULL) {
-		char *paren = strstr(text, " ()");
+	save_state(app, s);
+	if (old) {
+		catalog_format(text, sizeof(text), s->lang, MSG_HANDOVER,
+		    c->name);
+	} else {
+		catalog_format(text, sizeof(text), s->lang, MSG_TAKEN, c->name,
+		    c->title ? c->title : "");
+		if (c->title == NULL) {
+			char *paren = strstr(text, " ()");
 
-		if (paren)
-			memmove(paren, paren + 3, strlen(paren + 3) + 1);
+			if (paren)
+				memmove(paren, paren + 3, strlen(paren + 3) + 1);
+		}
 	}
 	bot_post(app, s, text, NULL);
+	if (!strlist_has(&c->languages, s->lang)) {
+		/* taken in a fallback language: say which, in theirs */
+		const struct conf_office *o = office_of(app, s);
+		const char *l = c->languages.n ? c->languages.v[0] : "fr";
+
+		for (i = 0; o && i < o->fallback_langs.n; i++)
+			if (strlist_has(&c->languages, o->fallback_langs.v[i])) {
+				l = o->fallback_langs.v[i];
+				break;
+			}
+		catalog_format(text, sizeof(text), s->lang, MSG_LANG_FALLBACK,
+		    lang_name_in(s->lang, l));
+		bot_post(app, s, text, NULL);
+	}
 	catalog_format(text, sizeof(text), counsellor_lang(c),
 	    MSG_TAKEN_BY_YOU, c->name);
 	session_notice(app, s->id, c, text);
+	if (old)
+		send_context(app, s, c);
 	if (s->bot_joined)
 		send_presence_join(app, s, s->persona, s->persona_nick, 0);
 	/* what the visitor added since the offer */
@@ -1397,6 +1636,42 @@ chatstate_of(xmpp_stanza_t *m)
 	return NULL;
 }
 
+/* Commits a counsellor's text, then relays it (now or at the join). */
+static void
+relay_counsellor_text(struct app *app, struct session *s,
+    const struct conf_counsellor *c, const char *text, const char *origin,
+    xmpp_stanza_t *st)
+{
+	char *copy = xstrdup(text), *relay = stanza_new_id();
+	char *replace_of = NULL;
+	xmpp_stanza_t *rep;
+	int64_t root = 0, row;
+
+	if (st && (rep = stanza_child(st, "replace", NS_CORRECT)) != NULL &&
+	    xmpp_stanza_get_attribute(rep, "id"))
+		replace_of = relay_id_of(app, s, "counsellor",
+		    xmpp_stanza_get_attribute(rep, "id"), &root);
+	if (cut_utf8(copy, MAX_BODY))
+		log_info("session %s: counsellor message cut to %d bytes",
+		    s->id, MAX_BODY);
+	row = save_message(app, s, "counsellor", c->persona, copy, origin,
+	    relay, NULL, root);
+	if (row < 0)
+		notice_msg(app, s, c, MSG_RELAY_FAILED);
+	else if (s->persona_joined && room_send(app, s, s->persona, copy, relay,
+	    replace_of, NULL) == 0)
+		mark_relayed(app, row);
+	free(replace_of);
+	free(copy);
+	free(relay);
+}
+
+static int
+holds(const struct session *s, const struct conf_counsellor *c)
+{
+	return s->counsellor && strcasecmp(s->counsellor, c->jid) == 0;
+}
+
 static void
 counsellor_message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 {
@@ -1405,10 +1680,10 @@ counsellor_message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 	struct session *s = find(r->local);
 	struct session_info si;
 	const char *arg, *holder = NULL;
-	xmpp_stanza_t *rep;
 	enum command cmd;
 	char *body;
 	char text[1024];
+	int claim;
 
 	if (type && (!strcmp(type, "error") || !strcmp(type, "groupchat") ||
 	    !strcmp(type, "headline")))
@@ -1438,7 +1713,7 @@ counsellor_message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 		const char *cs = chatstate_of(st);
 
 		if (cs && s->state == SESSION_ACTIVE && s->persona_joined &&
-		    s->counsellor && strcasecmp(s->counsellor, c->jid) == 0) {
+		    holds(s, c)) {
 			xmpp_stanza_t *x = xmpp_stanza_new(app->ctx);
 
 			xmpp_stanza_set_name(x, cs);
@@ -1449,19 +1724,39 @@ counsellor_message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 		return;
 	}
 	cmd = command_parse(body, &arg);
-	if (cmd != CMD_NONE && (s->state != SESSION_ACTIVE ||
-	    (s->counsellor && strcasecmp(s->counsellor, c->jid) == 0) ||
-	    cmd == CMD_HELP)) {
-		counsellor_command(app, s, c, cmd, arg, body);
+	/*
+	 * Answering an offer takes the session: a waiting one, or one being
+	 * transferred (by someone else). Commands other than /non and /aide
+	 * by someone who does not hold the session are run for them too
+	 * (console commands) or refused.
+	 */
+	claim = (s->state == SESSION_WAITING ||
+	    (s->state == SESSION_ACTIVE && s->transfer_to && !holds(s, c))) &&
+	    (cmd == CMD_NONE || cmd == CMD_CANNED);
+	if (!claim && cmd != CMD_NONE) {
+		if (holds(s, c) || cmd == CMD_HELP || cmd == CMD_DECLINE ||
+		    cmd == CMD_PAUSE || cmd == CMD_RESUME ||
+		    cmd == CMD_REQUESTS || cmd == CMD_TAKE ||
+		    cmd == CMD_ANSWER || cmd == CMD_UNKNOWN)
+			counsellor_command(app, s, c, cmd, arg, body);
+		else {
+			const struct conf_counsellor *h =
+			    conf_counsellor_by_jid(app->conf, s->counsellor);
+
+			catalog_format(text, sizeof(text), counsellor_lang(c),
+			    MSG_NOT_YOURS, h ? h->name : "?");
+			session_notice(app, s->id, c, text);
+		}
 		free(body);
 		return;
 	}
-	if (s->state == SESSION_SURVEY || s->state == SESSION_CLOSED) {
+	if (s->state == SESSION_SURVEY || s->state == SESSION_CLOSED ||
+	    s->state == SESSION_OFFLINE) {
 		notice_msg(app, s, c, MSG_ENDED);
 		free(body);
 		return;
 	}
-	if (s->state == SESSION_WAITING) {
+	if (claim) {
 		info_of(s, &si);
 		switch (routing_take(app, &si, c, &holder)) {
 		case TAKE_WON:
@@ -1478,8 +1773,12 @@ counsellor_message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 			free(body);
 			return;
 		}
-	} else if (s->counsellor == NULL ||
-	    strcasecmp(s->counsellor, c->jid) != 0) {
+		if (cmd == CMD_CANNED) {
+			counsellor_command(app, s, c, cmd, arg, body);
+			free(body);
+			return;
+		}
+	} else if (!holds(s, c)) {
 		const struct conf_counsellor *h =
 		    conf_counsellor_by_jid(app->conf, s->counsellor);
 
@@ -1489,36 +1788,7 @@ counsellor_message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 		free(body);
 		return;
 	}
-	if (cmd != CMD_NONE) {
-		counsellor_command(app, s, c, cmd, arg, body);
-		free(body);
-		return;
-	}
-
-	/* relay: committed first, then sent (now or when the persona joins) */
-	{
-		char *copy = xstrdup(arg), *relay = stanza_new_id();
-		char *replace_of = NULL;
-		int64_t root = 0, row;
-
-		if ((rep = stanza_child(st, "replace", NS_CORRECT)) != NULL &&
-		    xmpp_stanza_get_attribute(rep, "id"))
-			replace_of = relay_id_of(app, s, "counsellor",
-			    xmpp_stanza_get_attribute(rep, "id"), &root);
-		if (cut_utf8(copy, MAX_BODY))
-			log_info("session %s: counsellor message cut to %d "
-			    "bytes", s->id, MAX_BODY);
-		row = save_message(app, s, "counsellor", c->persona, copy,
-		    xmpp_stanza_get_id(st), relay, NULL, root);
-		if (row < 0)
-			notice_msg(app, s, c, MSG_RELAY_FAILED);
-		else if (s->persona_joined && room_send(app, s, s->persona,
-		    copy, relay, replace_of, NULL) == 0)
-			mark_relayed(app, row);
-		free(replace_of);
-		free(copy);
-		free(relay);
-	}
+	relay_counsellor_text(app, s, c, arg, xmpp_stanza_get_id(st), st);
 	free(body);
 }
 
@@ -1941,6 +2211,245 @@ session_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 	return ROUTE_PASS;
 }
 
+/* ---- offline requests, queue notices, transfers ------------------------ */
+
+/* All the visitor's messages, one per line (caller frees). */
+static char *
+visitor_text(struct app *app, struct session *s, const char *skip)
+{
+	sqlite3_stmt *st = store_stmt(app->store, "SELECT body FROM messages "
+	    "WHERE session = ? AND role = 'visitor' ORDER BY id");
+	struct buf b = {0};
+
+	if (st == NULL)
+		return xstrdup(s->question ? s->question : "");
+	bind_text(st, 1, s->id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+
+		if (skip && strcmp(t, skip) == 0)
+			continue;
+		buf_appendf(&b, "%s%s", b.len ? "\n" : "", t);
+	}
+	sqlite3_reset(st);
+	return buf_take(&b);
+}
+
+/*
+ * Finds a contact in what the visitor wrote: an e-mail address, an XMPP
+ * address written xmpp:name@host, or "here" for the visitor's own JID.
+ * Returns it (caller frees) and sets *kind, or NULL.
+ */
+static char *
+find_contact(struct session *s, const char *text, const char **kind)
+{
+	static const char *const here[] = {"ici", "here", "aquí", "aqui",
+	    "hier"};
+	const char *p = text;
+	size_t i;
+
+	while (*p) {
+		const char *start, *end;
+		char *tok;
+
+		while (*p && (isspace((unsigned char)*p) || *p == '<' ||
+		    *p == '(' || *p == '"'))
+			p++;
+		start = p;
+		while (*p && !isspace((unsigned char)*p) && *p != '>' &&
+		    *p != ')' && *p != '"')
+			p++;
+		end = p;
+		while (end > start && strchr(".,;:!?", end[-1]))
+			end--;
+		if (end == start)
+			continue;
+		tok = xstrndup(start, (size_t)(end - start));
+		for (i = 0; i < nitems(here); i++)
+			if (strcasecmp(tok, here[i]) == 0) {
+				free(tok);
+				*kind = "xmpp";
+				return xstrdup(stanza_bare(s->visitor));
+			}
+		if (strncasecmp(tok, "xmpp:", 5) == 0 && strchr(tok + 5, '@') &&
+		    !strchr(tok + 5, '/')) {
+			char *jid = xstrdup(tok + 5);
+
+			free(tok);
+			*kind = "xmpp";
+			return jid;
+		}
+		if (strchr(tok, '@') && strchr(strchr(tok, '@'), '.') &&
+		    tok[0] != '@') {
+			*kind = strcasecmp(tok, stanza_bare(s->visitor)) == 0 ?
+			    "xmpp" : "email";
+			return tok;
+		}
+		free(tok);
+	}
+	return NULL;
+}
+
+static void
+file_request(struct app *app, struct session *s, const char *contact,
+    const char *kind, const char *contact_line)
+{
+	const struct conf_office *o = office_of(app, s);
+	char *question = visitor_text(app, s, contact_line);
+	char text[1024];
+
+	if (console_file_request(app, s->office, s->id, s->lang, s->name,
+	    *question ? question : "-", contact, kind) < 0) {
+		bot_post(app, s, catalog_text(s->lang, MSG_RELAY_FAILED), NULL);
+		free(question);
+		return;
+	}
+	catalog_format(text, sizeof(text), s->lang, MSG_REQUEST_FILED,
+	    contact, o ? o->answer_delay : 48);
+	bot_post(app, s, text, NULL);
+	s->close_pending = "offline-request";
+	free(question);
+}
+
+static void
+ask_contact(struct app *app, struct session *s)
+{
+	const struct conf_office *o = office_of(app, s);
+	char text[1024];
+
+	catalog_format(text, sizeof(text), s->lang, MSG_ASK_CONTACT,
+	    o ? o->answer_delay : 48);
+	bot_post(app, s, text, NULL);
+	s->contact_prompts++;
+}
+
+static void
+offline_input(struct app *app, struct session *s, const char *body)
+{
+	const char *kind = NULL;
+	char *contact;
+
+	if (s->close_pending)
+		return;
+	if ((contact = find_contact(s, body, &kind)) != NULL) {
+		file_request(app, s, contact, kind, body);
+		free(contact);
+	} else if (s->contact_prompts < 3)
+		ask_contact(app, s);
+}
+
+void
+session_go_offline(struct app *app, const char *id, const char *reason)
+{
+	struct session *s = find(id);
+	const struct conf_office *o;
+	char text[1024], when[256];
+	time_t next;
+	struct tm tm;
+
+	if (s == NULL || s->state != SESSION_WAITING)
+		return;
+	o = office_of(app, s);
+	s->state = SESSION_OFFLINE;
+	save_state(app, s);
+	store_event(app->store, s->office, s->id, "offline", reason);
+	log_info("session %s: offline request (%s)", s->id, reason);
+	if (strcmp(reason, "closed") == 0 && o &&
+	    (next = office_next_open(o, store_now())) != 0 &&
+	    clock_localtime(o->timezone, next, &tm) == 0) {
+		catalog_format(when, sizeof(when), s->lang, MSG_DATE_AT,
+		    catalog_text(s->lang, (enum msg)(MSG_WEEKDAY_0 +
+			tm.tm_wday)), tm.tm_mday, tm.tm_hour, tm.tm_min);
+		catalog_format(text, sizeof(text), s->lang, MSG_OFFLINE_CLOSED,
+		    when);
+	} else
+		catalog_format(text, sizeof(text), s->lang, MSG_OFFLINE_NOBODY);
+	bot_post(app, s, text, NULL);
+	if (s->email)
+		file_request(app, s, s->email, "email", NULL);
+	else
+		ask_contact(app, s);
+}
+
+void
+session_queue_notice(struct app *app, const char *id, int position,
+    long wait)
+{
+	struct session *s = find(id);
+	xmpp_stanza_t *q;
+	char text[512], n[32];
+
+	if (s == NULL || s->state != SESSION_WAITING)
+		return;
+	if (position <= 1 && wait < 60)
+		catalog_format(text, sizeof(text), s->lang, MSG_QUEUE_NOW);
+	else
+		catalog_format(text, sizeof(text), s->lang, MSG_QUEUE, position,
+		    (wait + 59) / 60);
+	q = xmpp_stanza_new(app->ctx);
+	xmpp_stanza_set_name(q, "queue");
+	xmpp_stanza_set_ns(q, "urn:accueil:queue:0");
+	snprintf(n, sizeof(n), "%d", position);
+	xmpp_stanza_set_attribute(q, "position", n);
+	snprintf(n, sizeof(n), "%ld", wait);
+	xmpp_stanza_set_attribute(q, "wait", n);
+	bot_post(app, s, text, q);
+}
+
+void
+session_mark_alerted(struct app *app, const char *id)
+{
+	struct session *s = find(id);
+
+	if (s) {
+		s->alerted = 1;
+		save_state(app, s);
+	}
+}
+
+void
+session_transfer_failed(struct app *app, const char *id)
+{
+	struct session *s = find(id);
+	const struct conf_counsellor *c;
+
+	if (s == NULL)
+		return;
+	free(s->transfer_to);
+	s->transfer_to = NULL;
+	save_state(app, s);
+	store_event(app->store, s->office, s->id, "transfer-failed", NULL);
+	if ((c = conf_counsellor_by_jid(app->conf, s->counsellor)) != NULL)
+		notice_msg(app, s, c, MSG_TRANSFER_FAILED);
+}
+
+/* The last messages of the session, for a counsellor taking over. */
+static void
+send_context(struct app *app, struct session *s, const struct conf_counsellor *c)
+{
+	sqlite3_stmt *st = store_stmt(app->store, "SELECT role, persona, body "
+	    "FROM (SELECT id, role, persona, body FROM messages WHERE session "
+	    "= ? AND role IN ('visitor', 'counsellor', 'note') ORDER BY id "
+	    "DESC LIMIT 10) ORDER BY id");
+	struct buf b = {0};
+
+	if (st == NULL)
+		return;
+	bind_text(st, 1, s->id);
+	buf_append(&b, catalog_text(counsellor_lang(c), MSG_CONTEXT));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *role = (const char *)sqlite3_column_text(st, 0);
+		const char *persona = (const char *)sqlite3_column_text(st, 1);
+
+		buf_appendf(&b, "\n%s%s%s: %s", role, persona ? " " : "",
+		    persona ? persona : "",
+		    (const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_reset(st);
+	session_notice(app, s->id, c, b.s);
+	buf_free(&b);
+}
+
 /* ---- life cycle ---------------------------------------------------------- */
 
 void
@@ -1948,7 +2457,8 @@ session_load(struct app *app)
 {
 	sqlite3_stmt *st = store_stmt(app->store, "SELECT id, office, room, "
 	    "password, visitor, lang, name, page, question, counsellor, "
-	    "persona, state, created, invited, setup_done FROM sessions "
+	    "persona, state, created, invited, setup_done, transfer_to, "
+	    "transfer_from, alerted, lang_source, email, consent FROM sessions "
 	    "WHERE state != 'closed' ORDER BY created");
 	size_t k;
 
@@ -1977,6 +2487,12 @@ session_load(struct app *app)
 		s->created = sqlite3_column_int64(st, 12);
 		s->invited = sqlite3_column_int(st, 13);
 		s->setup_done = sqlite3_column_int(st, 14);
+		s->transfer_to = col_text(st, 15);
+		s->transfer_from = col_text(st, 16);
+		s->alerted = sqlite3_column_int(st, 17);
+		s->lang_source = col_text(st, 18);
+		if (sqlite3_column_int(st, 20))
+			s->email = col_text(st, 19);
 		s->left_at = store_now();
 		if (s->state == SESSION_SURVEY)
 			s->survey_at = store_now();
@@ -2055,6 +2571,11 @@ session_tick(void *ud)
 	for (i = 0; i < nsessions; i++) {
 		struct session *s = sessions[i];
 
+		if (s->close_pending) {
+			close_session(app, s, s->close_pending);
+			i--;
+			continue;
+		}
 		if (!s->setup_done && (s->setup == SETUP_NONE ||
 		    now - s->setup_at > SETUP_RETRY)) {
 			setup_start(app, s);
@@ -2086,7 +2607,9 @@ session_tick(void *ud)
 
 			if (c && s->state == SESSION_ACTIVE)
 				notice_msg(app, s, c, MSG_VISITOR_GONE);
-			close_session(app, s, "visitor-gone");
+			/* left before anyone answered: abandoned */
+			close_session(app, s, s->state == SESSION_ACTIVE ?
+			    "visitor-gone" : "abandoned");
 			i--;
 		}
 	}

@@ -27,6 +27,7 @@ enum session_state {
 	SESSION_ACTIVE,		/* a counsellor has it */
 	SESSION_SURVEY,		/* ended, waiting for the satisfaction answer */
 	SESSION_CLOSED,
+	SESSION_OFFLINE,	/* nobody can answer: collecting a contact */
 };
 
 /* What other modules may read of a session. Borrowed, loop only. */
@@ -38,6 +39,9 @@ struct session_info {
 	const char *page;
 	const char *question;	/* first message */
 	const char *counsellor;	/* bare JID or NULL */
+	const char *transfer_to;	/* persona or language, or NULL */
+	const char *transfer_from;	/* bare JID of who asked, or NULL */
+	int alerted;		/* supervisors were alerted */
 	enum session_state state;
 	int64_t created;
 };
@@ -75,6 +79,22 @@ int session_count_active(const char *counsellor);
 struct conf_counsellor;
 int session_taken(struct app *app, const char *id,
     const struct conf_counsellor *c);
+
+/*
+ * Nobody can answer (reason "closed" or "no-answer"): the bot says so and
+ * collects a contact for an offline request.
+ */
+void session_go_offline(struct app *app, const char *id, const char *reason);
+
+/* Tells the visitor their place in the queue and the expected wait. */
+void session_queue_notice(struct app *app, const char *id, int position,
+    long wait);
+
+/* Remembers that supervisors were alerted for session id. */
+void session_mark_alerted(struct app *app, const char *id);
+
+/* Nobody took a transfer: it stays with the counsellor, who is told. */
+void session_transfer_failed(struct app *app, const char *id);
 
 /* Posts a bot message into the session's room (stored, then sent). */
 void session_bot_say(struct app *app, const char *id, const char *text);

@@ -25,6 +25,14 @@ struct resource {
 
 static struct resource *res;
 static size_t nres;
+
+struct last_taken {
+	char *jid;
+	int64_t at;
+};
+static struct last_taken *taken;
+static size_t ntaken;
+static int64_t started;
 static void (*listener)(struct app *, const struct conf_counsellor *, int);
 
 void
@@ -43,6 +51,19 @@ staff_is_online(const char *bare)
 		if (strcasecmp(res[i].bare, bare) == 0 && res[i].available)
 			return 1;
 	return 0;
+}
+
+void
+staff_free_all(void)
+{
+	size_t i;
+
+	staff_forget();
+	for (i = 0; i < ntaken; i++)
+		free(taken[i].jid);
+	free(taken);
+	taken = NULL;
+	ntaken = 0;
 }
 
 void
@@ -173,6 +194,64 @@ staff_resync(struct app *app)
 		    status));
 		free(status);
 	}
+}
+
+int
+staff_is_paused(struct app *app, const char *bare)
+{
+	char *k = xasprintf("paused:%s", bare), *v = store_kv_get(app->store, k);
+	int r = v && strcmp(v, "1") == 0;
+
+	free(k);
+	free(v);
+	return r;
+}
+
+void
+staff_set_paused(struct app *app, const struct conf_counsellor *c, int paused)
+{
+	char *k = xasprintf("paused:%s", c->jid);
+	int was = staff_is_paused(app, c->jid);
+
+	store_kv_set(app->store, k, paused ? "1" : "0");
+	free(k);
+	if (was == paused)
+		return;
+	log_info("staff: %s %s", c->jid, paused ? "paused" : "resumed");
+	store_event(app->store, NULL, NULL, paused ? "staff-paused" :
+	    "staff-resumed", c->jid);
+	if (listener && staff_is_online(c->jid))
+		listener(app, c, !paused);
+}
+
+long
+staff_idle_seconds(const char *bare)
+{
+	int64_t now = store_now();
+	size_t i;
+
+	if (started == 0)
+		started = now;
+	for (i = 0; i < ntaken; i++)
+		if (strcasecmp(taken[i].jid, bare) == 0)
+			return (long)(now - taken[i].at);
+	return (long)(now - started);
+}
+
+void
+staff_note_taken(const char *bare)
+{
+	size_t i;
+
+	for (i = 0; i < ntaken; i++)
+		if (strcasecmp(taken[i].jid, bare) == 0) {
+			taken[i].at = store_now();
+			return;
+		}
+	taken = xreallocarray(taken, ntaken + 1, sizeof(*taken));
+	taken[ntaken].jid = xstrdup(bare);
+	taken[ntaken].at = store_now();
+	ntaken++;
 }
 
 void

@@ -24,6 +24,8 @@ void staff_resync(struct app *app);
 
 /* Forgets every tracked presence (the link went down). */
 void staff_forget(void);
+/* Frees everything (shutdown). */
+void staff_free_all(void);
 
 /* Router hook: presences to personas and bots. */
 int staff_route(struct app *app, xmpp_stanza_t *st, const struct route *r);
@@ -34,6 +36,15 @@ int staff_route(struct app *app, xmpp_stanza_t *st, const struct route *r);
  */
 void staff_set_listener(void (*fn)(struct app *app,
     const struct conf_counsellor *c, int online));
+
+/* Pause (/pause, /reprise): a paused counsellor gets no new offers. */
+int staff_is_paused(struct app *app, const char *bare_jid);
+void staff_set_paused(struct app *app, const struct conf_counsellor *c,
+    int paused);
+
+/* Seconds since the counsellor last took a chat (or since start). */
+long staff_idle_seconds(const char *bare_jid);
+void staff_note_taken(const char *bare_jid);
 
 /* Tells every counsellor their persona goes offline (shutdown). */
 void staff_shutdown(struct app *app);

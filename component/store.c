@@ -93,6 +93,28 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL,"
 	"  state TEXT NOT NULL,"
 	"  PRIMARY KEY (session, counsellor));",
+
+	/* 3: routing: transfers, alerts, offline requests */
+	"ALTER TABLE sessions ADD COLUMN transfer_to TEXT;"
+	"ALTER TABLE sessions ADD COLUMN transfer_from TEXT;"
+	"ALTER TABLE sessions ADD COLUMN alerted INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  office TEXT NOT NULL,"
+	"  session TEXT,"
+	"  lang TEXT NOT NULL,"
+	"  name TEXT,"
+	"  question TEXT NOT NULL,"
+	"  contact TEXT NOT NULL,"
+	"  contact_kind TEXT NOT NULL,"	/* email or xmpp */
+	"  consent INTEGER NOT NULL DEFAULT 1,"
+	"  created INTEGER NOT NULL,"
+	"  due INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'open',"	/* open taken answered */
+	"  counsellor TEXT,"
+	"  answered INTEGER,"
+	"  answer TEXT);"
+	"CREATE INDEX requests_state ON requests(office, state);",
 };
 
 int
