@@ -4,24 +4,35 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "conf.h"
+#include "error.h"
+#include "jwt.h"
 #include "log.h"
 #include "plugin.h"
+#include "secret.h"
+#include "urlenc.h"
 #include "util.h"
 
 #ifdef HAVE_CLD2
 extern const struct accueil_plugin accueil_plugin_cld2;
 #endif
+extern const struct accueil_plugin accueil_plugin_jitsi;
+extern const struct accueil_plugin accueil_plugin_bigbluebutton;
+extern const struct accueil_plugin accueil_plugin_url_template;
 
 const struct accueil_plugin *const plugin_builtins[] = {
 #ifdef HAVE_CLD2
 	&accueil_plugin_cld2,
 #endif
+	&accueil_plugin_jitsi,
+	&accueil_plugin_bigbluebutton,
+	&accueil_plugin_url_template,
 	NULL,
 };
 
@@ -182,6 +193,7 @@ plugin_check_conf(const struct conf_plugin *cp, struct strlist *errs)
 struct opts {
 	const struct accueil_plugin *plugin;
 	const struct conf_plugin *cp;
+	const char *dir;	/* the config file's directory, or NULL */
 };
 
 static const char *
@@ -210,6 +222,35 @@ host_option_int(const void *opaque, const char *name)
 	return strtol(v, NULL, 10);
 }
 
+static int
+host_secret_file(const void *opaque, const char *name, char **secret,
+    size_t *len)
+{
+	const struct opts *o = opaque;
+	const char *v = host_option(opaque, name);
+	char *path, *why = NULL;
+	int r;
+
+	*secret = NULL;
+	*len = 0;
+	if (v == NULL || *v == '\0') {
+		log_warnx("plugin %s: option \"%s\" names no file",
+		    o->plugin->name, name);
+		return -1;
+	}
+	if (v[0] == '/' || o->dir == NULL)
+		path = xstrdup(v);
+	else
+		path = xasprintf("%s/%s", o->dir, v);
+	if ((r = secret_read_file(path, secret, len, &why)) != ACCUEIL_OK) {
+		log_warnx("plugin %s: option \"%s\": %s", o->plugin->name,
+		    name, why);
+		free(why);
+	}
+	free(path);
+	return r == ACCUEIL_OK ? 0 : -1;
+}
+
 static const struct accueil_host host = {
 	.log_info = log_info,
 	.log_warnx = log_warnx,
@@ -217,6 +258,10 @@ static const struct accueil_host host = {
 	.option = host_option,
 	.option_int = host_option_int,
 	.random_hex = random_hex,
+	.secret_file = host_secret_file,
+	.secret_free = secret_free,
+	.jwt_hs256 = jwt_sign_hs256,
+	.url_encode = urlenc_component,
 };
 
 static struct opts *optstore;
@@ -241,6 +286,7 @@ plugin_start_all(const struct conf *conf)
 		 */
 		optstore[nrunning].plugin = p;
 		optstore[nrunning].cp = conf_plugin(conf, p->name);
+		optstore[nrunning].dir = conf->dir;
 		if (optstore[nrunning].cp == NULL &&
 		    p->kind != ACCUEIL_PLUGIN_LANGDETECT)
 			continue;
@@ -288,4 +334,69 @@ plugin_detect_language(const char *text, char lang[8])
 			return 1;
 	}
 	return 0;
+}
+
+/* ---- video ------------------------------------------------------------ */
+
+/* A room name of 32 to 64 characters [0-9a-z], as random_hex() makes. */
+static int
+room_valid(const char *room)
+{
+	size_t n = 0;
+
+	for (; *room; room++, n++)
+		if (!islower((unsigned char)*room) &&
+		    !isdigit((unsigned char)*room))
+			return 0;
+	return n >= 32 && n <= 64;
+}
+
+int
+plugin_make_meeting(const struct accueil_meeting *m,
+    struct accueil_meeting_links *links)
+{
+	size_t i;
+
+	memset(links, 0, sizeof(*links));
+	if (m->room == NULL || !room_valid(m->room) || m->end <= m->start ||
+	    m->persona == NULL || m->visitor == NULL || m->office == NULL)
+		return ACCUEIL_EINVAL;
+	for (i = 0; i < nrunning; i++) {
+		const struct accueil_plugin *p = running[i].plugin;
+
+		if (p->kind != ACCUEIL_PLUGIN_VIDEO)
+			continue;
+		if (p->ops.video->make_meeting(running[i].state, m,
+		    links) < 0 || links->visitor_url == NULL ||
+		    links->counsellor_url == NULL) {
+			plugin_meeting_links_free(links);
+			log_warnx("plugin %s made no links for a meeting",
+			    p->name);
+			return ACCUEIL_EPLUGIN;
+		}
+		return ACCUEIL_OK;
+	}
+	return ACCUEIL_ENOTFOUND;
+}
+
+void
+plugin_meeting_links_free(struct accueil_meeting_links *links)
+{
+	if (links == NULL)
+		return;
+	free(links->visitor_url);
+	free(links->counsellor_url);
+	free(links->setup_url);
+	memset(links, 0, sizeof(*links));
+}
+
+const char *
+plugin_video_name(void)
+{
+	size_t i;
+
+	for (i = 0; i < nrunning; i++)
+		if (running[i].plugin->kind == ACCUEIL_PLUGIN_VIDEO)
+			return running[i].plugin->name;
+	return NULL;
 }

@@ -13,6 +13,7 @@
 #define ACCUEIL_PLUGIN_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -29,6 +30,7 @@ enum accueil_option_type {
 	ACCUEIL_OPT_INT,	/* within min..max */
 	ACCUEIL_OPT_BOOL,	/* yes/no, true/false, 1/0 */
 	ACCUEIL_OPT_URL,	/* http:// or https:// */
+	ACCUEIL_OPT_SECRET_FILE, /* a path, read by host->secret_file */
 };
 
 struct accueil_plugin_option {
@@ -38,6 +40,8 @@ struct accueil_plugin_option {
 	const char *def;	/* NULL: required */
 	const char *doc;
 };
+
+struct jwt_claim;
 
 /* What the host offers plugins. */
 struct accueil_host {
@@ -51,12 +55,64 @@ struct accueil_host {
 	const char *(*option)(const void *opts, const char *name);
 	long (*option_int)(const void *opts, const char *name);
 	int (*random_hex)(char *out, size_t nbytes);
+	/*
+	 * Reads the secret file named by option name (relative paths are
+	 * relative to the configuration file's directory). Refuses a file
+	 * that is not regular or is accessible to group or others, logging
+	 * why. Returns 0 and *secret (free it with secret_free) and *len, or
+	 * -1. Plugins call it from init.
+	 */
+	int (*secret_file)(const void *opts, const char *name, char **secret,
+	    size_t *len);
+	void (*secret_free)(char *secret);
+	/* jwt_sign_hs256() of jwt.h: returns 0 (ACCUEIL_OK) and *token. */
+	int (*jwt_hs256)(const struct jwt_claim *claims, size_t nclaims,
+	    const char *user_name, const void *key, size_t keylen,
+	    char **token);
+	/* Percent-encodes s for any URL part; caller frees with free(). */
+	char *(*url_encode)(const char *s);
 };
 
 /* Language detection: returns 0 and sets lang (ISO 639-1) and reliable. */
 struct accueil_langdetect_ops {
 	int (*detect)(void *state, const char *text, size_t len,
 	    char lang[8], int *reliable);
+};
+
+/*
+ * A video meeting to make links for. Everything is borrowed for the call.
+ * room is unguessable: at least 32 characters [0-9a-z] (128 bits from
+ * random_hex()); providers may add a prefix. Names are UTF-8.
+ */
+struct accueil_meeting {
+	const char *room;
+	time_t start, end;	/* planned, end > start */
+	const char *persona;	/* the counsellor's persona name */
+	const char *visitor;	/* the visitor's name */
+	const char *office;	/* office id */
+	const char *title;	/* meeting title for providers that show one,
+				   or NULL */
+};
+
+/*
+ * The links of a meeting; malloc'ed strings owned by the struct (free with
+ * plugin_meeting_links_free). setup_url is NULL unless the provider needs
+ * the counsellor to open it before anyone can join (BigBlueButton's
+ * create call, which accueil cannot make itself: it has no HTTP client).
+ */
+struct accueil_meeting_links {
+	char *visitor_url;
+	char *counsellor_url;
+	char *setup_url;
+};
+
+/*
+ * Video providers: fill links with strings from malloc() (the host frees
+ * them) and return 0, or return -1 after logging why, leaving links NULL.
+ */
+struct accueil_video_ops {
+	int (*make_meeting)(void *state, const struct accueil_meeting *m,
+	    struct accueil_meeting_links *links);
 };
 
 struct accueil_plugin {
@@ -71,6 +127,7 @@ struct accueil_plugin {
 	void (*fini)(void *state);
 	union {
 		const struct accueil_langdetect_ops *langdetect;
+		const struct accueil_video_ops *video;
 	} ops;
 };
 
@@ -101,5 +158,22 @@ void plugin_stop_all(void);
  * when it is reliable, 0 otherwise.
  */
 int plugin_detect_language(const char *text, char lang[8]);
+
+/*
+ * Asks the running video provider for the links of meeting m (configure
+ * one; with several, the first in plugin_builtins wins); runs on the
+ * loop. Returns ACCUEIL_OK and fills links (caller frees with
+ * plugin_meeting_links_free), ACCUEIL_ENOTFOUND if no video provider is
+ * configured, ACCUEIL_EINVAL if m is incomplete or its room guessable, or
+ * ACCUEIL_EPLUGIN if the provider failed (links left empty).
+ */
+int plugin_make_meeting(const struct accueil_meeting *m,
+    struct accueil_meeting_links *links);
+
+/* Frees the strings of links and sets them to NULL; NULL is fine. */
+void plugin_meeting_links_free(struct accueil_meeting_links *links);
+
+/* The name of the running video provider, or NULL if none. Static. */
+const char *plugin_video_name(void);
 
 #endif
