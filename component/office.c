@@ -21,7 +21,7 @@
 /* Last state pushed per office id, to push only changes. */
 struct pushed {
 	char *id;
-	int open;
+	long long open;	/* signature of what was shown; -1: nothing yet */
 };
 
 static struct pushed *pushed;
@@ -193,17 +193,21 @@ pushed_state(const char *id)
 	return &pushed[npushed++];
 }
 
-/* What the desk shows, as one number: changes are pushed. */
-static int
+/*
+ * What the desk shows, as one number: changes are pushed. Open: >= 1000
+ * (availability and wait in minutes); closed: minus the next opening.
+ */
+static long long
 signature(struct app *app, const struct conf_office *o)
 {
 	struct desk_status ds;
 	long mins;
 
 	routing_desk_status(app, o->id, &ds);
+	if (!ds.open)
+		return -2 - (long long)office_next_open(o, clock_now());
 	mins = (ds.wait + 59) / 60;
-	return ds.open * 1000 + (ds.available > 0) * 100 +
-	    (int)(mins > 99 ? 99 : mins);
+	return 1000 + (ds.available > 0) * 100 + (mins > 99 ? 99 : mins);
 }
 
 void
@@ -225,12 +229,12 @@ office_refresh(struct app *app)
 	for (i = 0; i < app->conf->noffices; i++) {
 		const struct conf_office *o = &app->conf->offices[i];
 		struct pushed *p = pushed_state(o->id);
-		int sig = signature(app, o), was = p->open;
+		long long sig = signature(app, o), was = p->open;
 
 		if (was == sig)
 			continue;
 		p->open = sig;
-		if (was < 0 || (was >= 1000) != (sig >= 1000)) {
+		if (was == -1 || (was >= 1000) != (sig >= 1000)) {
 			log_info("office %s: chat %s", o->id, sig >= 1000 ?
 			    "open" : "closed");
 			store_event(app->store, o->id, NULL, sig >= 1000 ?

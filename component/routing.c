@@ -14,6 +14,7 @@
 #include "app.h"
 #include "catalog.h"
 #include "conf.h"
+#include "console.h"
 #include "link.h"
 #include "log.h"
 #include "office.h"
@@ -487,7 +488,7 @@ alert_supervisors(struct app *app, const struct session_info *s,
 struct item {
 	char *id, *office, *lang, *transfer_to, *transfer_from, *question;
 	char *name, *page;
-	int64_t created;
+	int64_t created, seq;
 	int alerted;
 	enum session_state state;
 };
@@ -517,6 +518,7 @@ collect(struct app *app, const struct session_info *s, void *ud)
 	it->name = xstrdup(s->name);
 	it->page = xstrdup(s->page);
 	it->created = s->created;
+	it->seq = s->seq;
 	it->alerted = s->alerted;
 	it->state = s->state;
 }
@@ -532,7 +534,7 @@ by_priority(const void *a, const void *b)
 		return py - px;
 	if (x->created != y->created)
 		return x->created < y->created ? -1 : 1;
-	return strcmp(x->id, y->id);
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static void
@@ -548,6 +550,7 @@ info_from(const struct item *it, struct session_info *si)
 	si->transfer_to = it->transfer_to;
 	si->transfer_from = it->transfer_from;
 	si->created = it->created;
+	si->seq = it->seq;
 	si->alerted = it->alerted;
 	si->state = it->state;
 }
@@ -806,6 +809,8 @@ on_staff_change(struct app *app, const struct conf_counsellor *c, int online)
 	}
 	routing_tick(app);
 	office_refresh(app);
+	if (online)
+		console_on_available(app, c);
 }
 
 void

@@ -75,6 +75,7 @@ struct session {
 	char *email;		/* from the pre-chat form, with consent */
 	enum session_state state;
 	int64_t created;
+	int64_t seq;		/* store rowid: arrival order */
 	int alerted;
 	int invited;
 	int setup_done;		/* stored: the room exists and is configured */
@@ -175,6 +176,7 @@ info_of(const struct session *s, struct session_info *si)
 	si->alerted = s->alerted;
 	si->state = s->state;
 	si->created = s->created;
+	si->seq = s->seq;
 }
 
 static const struct conf_office *
@@ -305,7 +307,10 @@ save_new(struct app *app, struct session *s, const char *email,
 	sqlite3_bind_int(st, 13, consent);
 	bind_text(st, 14, s->question);
 	sqlite3_bind_int64(st, 15, s->created);
-	return step_done(app, st);
+	if (step_done(app, st) < 0)
+		return -1;
+	s->seq = sqlite3_last_insert_rowid(store_db(app->store));
+	return 0;
 }
 
 static const char *const state_names[] = {"waiting", "active", "survey",
@@ -1215,7 +1220,14 @@ desk_message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 		free(body);
 		return;
 	}
-	if ((s = find_open_for(o->id, stanza_bare(r->from))) != NULL) {
+	{
+		/* stanza_bare() returns a static buffer: keep a copy */
+		char *vbare = xstrdup(stanza_bare(r->from));
+
+		s = find_open_for(o->id, vbare);
+		free(vbare);
+	}
+	if (s != NULL) {
 		/* the visitor writes to the desk again: same session */
 		free(s->visitor);
 		s->visitor = xstrdup(r->from);
@@ -2458,8 +2470,8 @@ session_load(struct app *app)
 	sqlite3_stmt *st = store_stmt(app->store, "SELECT id, office, room, "
 	    "password, visitor, lang, name, page, question, counsellor, "
 	    "persona, state, created, invited, setup_done, transfer_to, "
-	    "transfer_from, alerted, lang_source, email, consent FROM sessions "
-	    "WHERE state != 'closed' ORDER BY created");
+	    "transfer_from, alerted, lang_source, email, consent, rowid FROM "
+	    "sessions WHERE state != 'closed' ORDER BY created, rowid");
 	size_t k;
 
 	if (st == NULL)
@@ -2493,6 +2505,7 @@ session_load(struct app *app)
 		s->lang_source = col_text(st, 18);
 		if (sqlite3_column_int(st, 20))
 			s->email = col_text(st, 19);
+		s->seq = sqlite3_column_int64(st, 21);
 		s->left_at = store_now();
 		if (s->state == SESSION_SURVEY)
 			s->survey_at = store_now();

@@ -44,6 +44,7 @@ struct session_info {
 	int alerted;		/* supervisors were alerted */
 	enum session_state state;
 	int64_t created;
+	int64_t seq;		/* arrival order (store row), for FIFO ties */
 };
 
 /* Loads open sessions from the store (at start). */

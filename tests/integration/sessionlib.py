@@ -22,6 +22,7 @@ COUNSELLORS = {
     "marie": ("claire", "Claire", "fr en"),
     "jordi": ("nuria", "Núria", "ca es fr"),
     "tom": ("tomas", "Tomás", "en es"),
+    "lea": ("lea", "Léa", "fr"),
 }
 
 
@@ -36,8 +37,9 @@ def png(rgb, size=8):
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-def counsellor_xml(account, avatar=None, max_chats=3):
-    persona, name, langs = COUNSELLORS[account]
+def counsellor_xml(account, avatar=None, max_chats=3, langs=None):
+    persona, name, default_langs = COUNSELLORS[account]
+    langs = langs or default_langs
     extra = f' avatar="{avatar}"' if avatar else ""
     return (f'<counsellor jid="{account}@ot.example" persona="{persona}" '
             f'name="{name}" title="Conseiller" languages="{langs}" lang="fr" '
@@ -48,12 +50,15 @@ class Desk:
     """A server, the daemon and counsellor clients, ready for visitors."""
 
     def __init__(self, server_cls, tmpdir, accounts=("marie",), avatars=False,
-                 extra_xml=(), office_xml=None):
+                 extra_xml=(), office_xml=None, langs=None, max_chats=None,
+                 clock=None, login=None):
         self.server = server_cls(tmpdir)
         self.server.start()
-        for account in list(COUNSELLORS) + ["bob", "alice"]:
+        for account in list(COUNSELLORS) + ["bob", "alice", "admin"]:
             self.server.create_user(account, "pw")
-        xml = [counsellor_xml(a, avatar=f"{a}.png" if avatars else None)
+        langs, max_chats = langs or {}, max_chats or {}
+        xml = [counsellor_xml(a, avatar=f"{a}.png" if avatars else None,
+                              langs=langs.get(a), max_chats=max_chats.get(a, 3))
                for a in accounts] + list(extra_xml)
         self.daemon = Accueild(self.server, tmpdir, extra_xml=xml,
                                office_xml=office_xml)
@@ -63,9 +68,12 @@ class Desk:
                 data = png((40 * i, 120, 200 - 40 * i))
                 (self.daemon.dir / f"{a}.png").write_bytes(data)
                 self.avatars[a] = data
+        self.clock = clock
+        if clock is not None:
+            clock.install()
         self.daemon.start()
         self.staff = {}
-        for a in accounts:
+        for a in (accounts if login is None else login):
             self.staff[a] = self.login_counsellor(a)
 
     def login_counsellor(self, account):
@@ -85,6 +93,53 @@ class Desk:
     def rows(self, sql, *args):
         with self.db() as conn:
             return conn.execute(sql, args).fetchall()
+
+
+class Clock:
+    """The daemon's clock, moved by the test (ACCUEIL_TEST_CLOCK).
+
+    Frozen at `start` (epoch seconds); advance() and set() move it. The
+    daemon reads the file on every look at the time."""
+
+    def __init__(self, tmpdir, start):
+        self.path = Path(tmpdir) / "clock"
+        self.now = int(start)
+        self.write()
+
+    def write(self):
+        self.path.write_text(f"{self.now}\n")
+
+    def install(self):
+        import os
+        os.environ["ACCUEIL_TEST_CLOCK"] = str(self.path)
+        from harness import REGISTRY
+        REGISTRY.add(self)
+
+    def advance(self, seconds):
+        self.now += int(seconds)
+        self.write()
+
+    def set(self, epoch):
+        self.now = int(epoch)
+        self.write()
+
+    # the harness's cleanup protocol
+    kind = "server"  # cleaned up last, with the servers
+
+    def cleanup(self, check=False):
+        import os
+        os.environ.pop("ACCUEIL_TEST_CLOCK", None)
+
+    def diagnostics(self):
+        return [f"--- test clock at {self.now}"]
+
+
+def paris(y, mo, d, h, mi=0):
+    """Epoch of a wall-clock time in Europe/Paris."""
+    import datetime
+    from zoneinfo import ZoneInfo
+    return int(datetime.datetime(y, mo, d, h, mi,
+                                 tzinfo=ZoneInfo("Europe/Paris")).timestamp())
 
 
 def avatar_sha1(data):
@@ -156,4 +211,4 @@ def pause_a_bit(seconds=1.0):
 
 
 __all__ = ["Desk", "Visitor", "offer_to", "body", "is_from_v", "avatar_sha1",
-           "pause_a_bit", "D", "DESK", "Path"]
+           "pause_a_bit", "D", "DESK", "Path", "Clock", "paris"]
