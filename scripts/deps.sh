@@ -10,7 +10,11 @@ install_deps() {
 	want="$BUILD_PKGS"
 	case "$1" in
 	test) want="$want $SERVER_PKGS valgrind" ;;
-	demo) want="$want prosody" ;;
+	demo) want="$want prosody python3-slixmpp"
+		# the widget is built with npm (a Node.js from elsewhere may
+		# already bring its own npm: then keep it)
+		[ -f "$(dirname "$0")/../widget/package.json" ] &&
+		    ! command -v npm >/dev/null 2>&1 && want="$want nodejs npm" ;;
 	esac
 	[ -n "${ACCUEIL_BROWSER_TESTS:-}" ] && want="$want $BROWSER_PKGS"
 	missing=""
