@@ -27,6 +27,7 @@ import string
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -65,6 +66,7 @@ PORTS = [  # key, standard port, what it is
 STATE_ENTRIES = {"demo.lock", "prosody", "accueild", "devserver.log", "counsellors.log"}
 
 START_TIMEOUT = 30
+VISITS_TIMEOUT = 300
 STOP_TIMEOUT = 10
 
 
@@ -589,18 +591,47 @@ class Demo:
                  expect=("Claire", "Núria"), hello="Bonjour Léa"),
             dict(question="Bon dia, quina excursió ens recomaneu a prop de Cahors?",
                  name="Pau", lang="ca", form_lang="ca", follow_up=None,
+                 page="/randonnees/",
                  expect=("Núria",), hello="Bon dia, Pau"),
         ]
-        for n, spec in enumerate(visits, 1):
-            expect, hello = spec.pop("expect"), spec.pop("hello")
-            say(f"check: visitor {n} ({spec['lang']}) through {url}/http-bind")
+        # Both visitors at once: a second visitor must get a session of their
+        # own while the first one's is open (a shared static buffer once
+        # made every visitor "the same" and handed them the first room).
+        outcome = {}
+
+        def run(n, spec):
+            lines = []
             try:
-                result = visitor.visit(url, personas=personas, never_see=never,
-                                       timeout=30, log=say,
-                                       rating="5 merci !" if spec["follow_up"] else None,
-                                       **spec)
+                outcome[n] = (None, visitor.visit(
+                    url, personas=personas, never_see=never, timeout=30,
+                    log=lines.append, rating="5 merci !" if spec["follow_up"] else None,
+                    **spec), lines)
             except visitor.VisitFailed as exc:
-                raise DemoError(f"visitor {n}: {exc}") from None
+                outcome[n] = (str(exc), None, lines)
+            except Exception as exc:  # noqa: BLE001 - reported, never a hang
+                outcome[n] = (f"{type(exc).__name__}: {exc}", None, lines)
+
+        checks = []
+        for n, spec in enumerate(visits, 1):
+            checks.append((n, spec.pop("expect"), spec.pop("hello"), spec["lang"]))
+            say(f"check: visitor {n} ({spec['lang']}) through {url}/http-bind")
+        threads = [threading.Thread(target=run, args=(n, spec), daemon=True)
+                   for n, spec in enumerate(visits, 1)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + VISITS_TIMEOUT
+        for thread in threads:
+            while thread.is_alive() and time.monotonic() < deadline:
+                thread.join(0.5)
+        for n, expect, hello, lang in checks:
+            if n not in outcome:
+                raise DemoError(f"visitor {n} did not finish within {VISITS_TIMEOUT} s")
+            error, result, lines = outcome[n]
+            say(f"check: visitor {n} ({lang}):")
+            for line in lines:
+                say(line)
+            if error:
+                raise DemoError(f"visitor {n}: {error}")
             if result["persona"] not in expect:
                 raise DemoError(f"visitor {n} was answered by {result['persona']}, "
                                 f"expected one of {', '.join(expect)}")
@@ -611,6 +642,8 @@ class Demo:
                 raise DemoError(f"visitor {n}: greeted by {result['bot']!r}, not Adam")
             say(f"check: visitor {n} ok: answered by {result['persona']} in "
                 f"{result['seconds']:.1f} s")
+        if outcome[1][1]["room"] == outcome[2][1]["room"]:
+            raise DemoError("both visitors were invited to the same room")
         # the transcript is in SQLite, with the rating
         import sqlite3
         db = sqlite3.connect(str(self.state / "accueild" / "accueil.db"), timeout=5)
