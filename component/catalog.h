@@ -103,6 +103,26 @@ enum msg {
 	MSG_OFFICE_BUSY,	/* desk presence: open but nobody free */
 	MSG_OFFICE_WAIT,	/* %1$ld minutes */
 	MSG_CONSOLE_HELP,
+	MSG_VIDEO_SLOTS,	/* %1$s persona name */
+	MSG_VIDEO_NOW,
+	MSG_VIDEO_NONE,
+	MSG_VIDEO_FORM_TITLE,
+	MSG_VIDEO_BOOKED,	/* %1$s when, %2$s persona, %3$s link */
+	MSG_VIDEO_TAKEN,
+	MSG_VIDEO_SUMMARY,	/* %1$s office, %2$s persona */
+	MSG_VIDEO_COUNSELLOR_BOOKED,	/* %1$ld id, %2$s when, %3$s visitor, %4$s your link */
+	MSG_VIDEO_SETUP,	/* %1$s setup link */
+	MSG_VIDEO_PROPOSED,	/* %1$d number of slots */
+	MSG_VIDEO_NO_PROVIDER,
+	MSG_VIDEO_VISITOR_ASKS,
+	MSG_VIDEO_REMINDER,	/* %1$ld id, %2$ld minutes, %3$s visitor, %4$s link */
+	MSG_VIDEO_VISITOR_REMINDER,	/* %1$ld minutes, %2$s persona, %3$s link */
+	MSG_VIDEO_LIST_NONE,
+	MSG_VIDEO_LIST_LINE,	/* %1$ld id, %2$s when, %3$s visitor, %4$s link */
+	MSG_VIDEO_CANCELLED,	/* %1$s when */
+	MSG_VIDEO_COUNSELLOR_CANCELLED,	/* %1$ld id, %2$s when */
+	MSG_VIDEO_NOT_FOUND,	/* %1$s what was given */
+	MSG_VIDEO_NOT_HERE,
 	MSG_MAX
 };
 

@@ -34,6 +34,15 @@ static const struct {
 	{"repondre", CMD_ANSWER},
 	{"r\xc3\xa9pondre", CMD_ANSWER},
 	{"answer", CMD_ANSWER},
+	{"visio", CMD_VIDEO},
+	{"video", CMD_VIDEO},
+	{"rdv", CMD_APPOINTMENTS},
+	{"appointments", CMD_APPOINTMENTS},
+	{"annuler", CMD_CANCEL},
+	{"cancel", CMD_CANCEL},
+	{"deplacer", CMD_RESCHEDULE},
+	{"d\xc3\xa9placer", CMD_RESCHEDULE},
+	{"reschedule", CMD_RESCHEDULE},
 };
 
 enum command

@@ -21,6 +21,10 @@ enum command {
 	CMD_REQUESTS,	/* /demandes /requests: offline requests */
 	CMD_TAKE,	/* /prendre /take <n> */
 	CMD_ANSWER,	/* /repondre /répondre /answer <n> <text> */
+	CMD_VIDEO,	/* /visio /video: propose video slots */
+	CMD_APPOINTMENTS, /* /rdv /appointments: my appointments */
+	CMD_CANCEL,	/* /annuler /cancel <n>: cancel an appointment */
+	CMD_RESCHEDULE,	/* /deplacer /reschedule <n> */
 	CMD_UNKNOWN,	/* starts with '/' but is none of ours */
 };
 

@@ -276,6 +276,8 @@ static const struct attr_spec office_attrs[] = {
 	{"avatar", A_PATH, 0, 0, 0, NULL, F(struct conf_office, avatar)},
 	{"routing", A_ID, 0, 0, 0, "ring-group",
 	    F(struct conf_office, routing)},
+	{"reminders", A_IDS, 0, 0, 0, "60 10",
+	    F(struct conf_office, reminders)},
 	{NULL, 0, 0, 0, 0, NULL, 0},
 };
 
@@ -1260,6 +1262,15 @@ check_semantics(struct ctx *c)
 			if (o->routing && strcmp(o->routing,
 			    routing_strategies[k]) == 0)
 				break;
+		for (size_t r = 0; r < o->reminders.n; r++) {
+			char *end;
+			long m = strtol(o->reminders.v[r], &end, 10);
+
+			if (*end || m < 1 || m > 10080)
+				err(c, o->line, "office \"%s\": reminders must "
+				    "be minutes from 1 to 10080, not \"%s\"",
+				    o->id, o->reminders.v[r]);
+		}
 		if (o->routing && routing_strategies[k] == NULL)
 			err(c, o->line, "office \"%s\": unknown routing "
 			    "\"%s\" (expected ring-group, round-robin or "

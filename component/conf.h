@@ -91,6 +91,7 @@ struct conf_office {
 	char *contact;
 	char *avatar;
 	char *routing;		/* strategy: ring-group, round-robin, ... */
+	struct strlist reminders;	/* minutes before an appointment */
 	struct conf_hours *hours;
 	size_t nhours;
 	struct conf_holiday *holidays;

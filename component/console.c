@@ -19,6 +19,7 @@
 #include "stanza.h"
 #include "store.h"
 #include "util.h"
+#include "video.h"
 
 static const char *
 lang_of(const struct conf_counsellor *c)
@@ -342,6 +343,11 @@ console_command(struct app *app, const struct conf_counsellor *c,
 	case CMD_ANSWER:
 		answer_request(app, c, arg, from);
 		return 1;
+	case CMD_APPOINTMENTS:
+	case CMD_CANCEL:
+	case CMD_RESCHEDULE:
+	case CMD_VIDEO:
+		return video_command(app, NULL, c, cmd, arg, from);
 	default:
 		return 0;
 	}

@@ -34,6 +34,7 @@
 #include "stanza.h"
 #include "store.h"
 #include "util.h"
+#include "video.h"
 
 #ifndef ACCUEIL_CONF_PATH
 #define ACCUEIL_CONF_PATH "/etc/accueil/accueil.conf.xml"
@@ -266,6 +267,7 @@ main(int argc, char *argv[])
 	link_configure(app.link, &lp);
 	link_timer_add(app.link, 5 * 1000, office_tick, &app);
 	link_timer_add(app.link, 2 * 1000, routing_tick, &app);
+	link_timer_add(app.link, 10 * 1000, video_tick, &app);
 	link_timer_add(app.link, 5 * 1000, session_tick, &app);
 	log_info("accueild %s starting for %s", PACKAGE_VERSION,
 	    app.conf->domain);
@@ -291,6 +293,7 @@ main(int argc, char *argv[])
 	plugin_stop_all();
 	office_reset();
 	session_free_all();
+	video_free_all();
 	staff_free_all();
 	persona_free_all();
 	store_close(app.store);

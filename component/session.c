@@ -40,6 +40,7 @@
 #include "stanza.h"
 #include "store.h"
 #include "util.h"
+#include "video.h"
 
 #define MAX_BODY 16000		/* bytes relayed from one message */
 #define MAX_FIELD 512		/* bytes of one pre-chat form field */
@@ -171,6 +172,7 @@ info_of(const struct session *s, struct session_info *si)
 	si->page = s->page;
 	si->question = s->question;
 	si->counsellor = s->counsellor;
+	si->visitor = s->visitor;
 	si->transfer_to = s->transfer_to;
 	si->transfer_from = s->transfer_from;
 	si->alerted = s->alerted;
@@ -471,13 +473,14 @@ send_presence_leave(struct app *app, struct session *s, const char *local,
  * extra, if given, is added as a child and released (ownership passes).
  */
 static int
-room_send(struct app *app, struct session *s, const char *local,
+room_send_n(struct app *app, struct session *s, const char *local,
     const char *body, const char *id, const char *replace,
-    xmpp_stanza_t *extra)
+    xmpp_stanza_t **extra, size_t nextra)
 {
 	char *from = occupant_jid(app, s, local);
 	xmpp_stanza_t *m = xmpp_message_new(app->ctx, "groupchat", s->room, id);
 	enum accueil_err e;
+	size_t i;
 
 	xmpp_stanza_set_from(m, from);
 	if (body)
@@ -485,14 +488,23 @@ room_send(struct app *app, struct session *s, const char *local,
 	if (replace)
 		xmpp_stanza_set_attribute(stanza_add(m, "replace", NS_CORRECT),
 		    "id", replace);
-	if (extra) {
-		xmpp_stanza_add_child(m, extra);
-		xmpp_stanza_release(extra);
+	for (i = 0; i < nextra; i++) {
+		xmpp_stanza_add_child(m, extra[i]);
+		xmpp_stanza_release(extra[i]);
 	}
 	e = link_send(app->link, m);
 	xmpp_stanza_release(m);
 	free(from);
 	return e == ACCUEIL_OK ? 0 : -1;
+}
+
+static int
+room_send(struct app *app, struct session *s, const char *local,
+    const char *body, const char *id, const char *replace,
+    xmpp_stanza_t *extra)
+{
+	return room_send_n(app, s, local, body, id, replace, extra ? &extra :
+	    NULL, extra ? 1 : 0);
 }
 
 static const char *
@@ -560,27 +572,58 @@ flush_posts(struct app *app, struct session *s)
 	free(rows);
 }
 
-/* Stores a post of the bot and sends it when the bot is in the room. */
+/*
+ * Stores a post of the bot and sends it when the bot is in the room. The
+ * extra children (forms, links) pass to the call.
+ */
 static void
-bot_post(struct app *app, struct session *s, const char *text,
-    xmpp_stanza_t *extra)
+bot_post_n(struct app *app, struct session *s, const char *text,
+    xmpp_stanza_t **extra, size_t nextra)
 {
 	char *id = stanza_new_id();
 	const struct conf_bot *b = bot_of(app, s);
-	int64_t row = save_message(app, s, "bot", b ? b->id : NULL, text,
-	    NULL, id, NULL, 0);
+	int64_t row;
+	size_t i;
 
-	if (extra && !s->bot_joined) {
+	/* what was pending goes first, so this post keeps its place */
+	if (nextra && s->bot_joined)
+		flush_posts(app, s);
+	row = save_message(app, s, "bot", b ? b->id : NULL, text, NULL, id,
+	    NULL, 0);
+	if (nextra && !s->bot_joined) {
 		/* the text alone is the record; flush_posts sends it later */
-		xmpp_stanza_release(extra);
-	} else if (extra) {
+		for (i = 0; i < nextra; i++)
+			xmpp_stanza_release(extra[i]);
+	} else if (nextra) {
 		/* forms go out right away */
-		if (room_send(app, s, b ? b->id : NULL, text, id, NULL,
-		    extra) == 0 && row > 0)
+		if (room_send_n(app, s, b ? b->id : NULL, text, id, NULL,
+		    extra, nextra) == 0 && row > 0)
 			mark_relayed(app, row);
 	} else if (s->bot_joined)
 		flush_posts(app, s);
 	free(id);
+}
+
+static void
+bot_post(struct app *app, struct session *s, const char *text,
+    xmpp_stanza_t *extra)
+{
+	bot_post_n(app, s, text, extra ? &extra : NULL, extra ? 1 : 0);
+}
+
+void
+session_bot_post(struct app *app, const char *id, const char *text,
+    xmpp_stanza_t **extra, size_t nextra)
+{
+	struct session *s = find(id);
+	size_t i;
+
+	if (s) {
+		bot_post_n(app, s, text, extra, nextra);
+		return;
+	}
+	for (i = 0; i < nextra; i++)
+		xmpp_stanza_release(extra[i]);
 }
 
 void
@@ -1159,8 +1202,11 @@ maybe_correct_lang(struct app *app, struct session *s, const char *body)
 	free(lang);
 }
 
-/* A visitor message (from the room or the desk): store, then relay. */
-static void
+/*
+ * A visitor message (from the room or the desk): store, then relay.
+ * Returns the new row id, 0 if it was already stored, -1 on error.
+ */
+static int64_t
 visitor_says(struct app *app, struct session *s, const char *body,
     const char *origin, const char *key, const char *replace)
 {
@@ -1191,6 +1237,7 @@ visitor_says(struct app *app, struct session *s, const char *body,
 	free(copy);
 	free(relay);
 	free(rep);
+	return row;
 }
 
 static void
@@ -1510,10 +1557,17 @@ counsellor_command(struct app *app, struct session *s,
 	case CMD_RESUME:
 	case CMD_REQUESTS:
 	case CMD_TAKE:
-	case CMD_ANSWER: {
+	case CMD_ANSWER:
+	case CMD_VIDEO:
+	case CMD_APPOINTMENTS:
+	case CMD_CANCEL:
+	case CMD_RESCHEDULE: {
 		char *from = xasprintf("%s@%s", s->id, app->conf->domain);
+		struct session_info si;
 
-		console_command(app, c, cmd, arg, from);
+		info_of(s, &si);
+		if (!video_command(app, &si, c, cmd, arg, from))
+			console_command(app, c, cmd, arg, from);
 		free(from);
 		break;
 	}
@@ -1749,7 +1803,8 @@ counsellor_message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 		if (holds(s, c) || cmd == CMD_HELP || cmd == CMD_DECLINE ||
 		    cmd == CMD_PAUSE || cmd == CMD_RESUME ||
 		    cmd == CMD_REQUESTS || cmd == CMD_TAKE ||
-		    cmd == CMD_ANSWER || cmd == CMD_UNKNOWN)
+		    cmd == CMD_ANSWER || cmd == CMD_APPOINTMENTS ||
+		    cmd == CMD_UNKNOWN)
 			counsellor_command(app, s, c, cmd, arg, body);
 		else {
 			const struct conf_counsellor *h =
@@ -2132,8 +2187,15 @@ room_message(struct app *app, struct session *s, xmpp_stanza_t *st,
 		key = xasprintf("h:%s:%lx:%s", nick, h, stamp ? stamp : "");
 	}
 	rep = stanza_child(st, "replace", NS_CORRECT);
-	visitor_says(app, s, body, id, key,
-	    rep ? xmpp_stanza_get_attribute(rep, "id") : NULL);
+	if (visitor_says(app, s, body, id, key,
+	    rep ? xmpp_stanza_get_attribute(rep, "id") : NULL) > 0 &&
+	    s->state == SESSION_ACTIVE && !s->close_pending &&
+	    stanza_child(st, "delay", NS_DELAY) == NULL) {
+		struct session_info si;
+
+		info_of(s, &si);
+		video_visitor_input(app, &si, st, body);
+	}
 	free(key);
 	free(body);
 }

@@ -39,6 +39,7 @@ struct session_info {
 	const char *page;
 	const char *question;	/* first message */
 	const char *counsellor;	/* bare JID or NULL */
+	const char *visitor;	/* the visitor's last known full JID */
 	const char *transfer_to;	/* persona or language, or NULL */
 	const char *transfer_from;	/* bare JID of who asked, or NULL */
 	int alerted;		/* supervisors were alerted */
@@ -96,6 +97,14 @@ void session_mark_alerted(struct app *app, const char *id);
 
 /* Nobody took a transfer: it stays with the counsellor, who is told. */
 void session_transfer_failed(struct app *app, const char *id);
+
+/*
+ * Posts a bot message with extra child elements (forms, links): the text
+ * is stored; the children go with it when the bot is in the room, and
+ * ownership of each passes to the call.
+ */
+void session_bot_post(struct app *app, const char *id, const char *text,
+    xmpp_stanza_t **extra, size_t nextra);
 
 /* Posts a bot message into the session's room (stored, then sent). */
 void session_bot_say(struct app *app, const char *id, const char *text);

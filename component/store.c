@@ -115,6 +115,29 @@ static const char *const migrations[] = {
 	"  answered INTEGER,"
 	"  answer TEXT);"
 	"CREATE INDEX requests_state ON requests(office, state);",
+
+	/* 4: video appointments; one booking per counsellor and start */
+	"CREATE TABLE appointments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  session TEXT,"
+	"  office TEXT NOT NULL,"
+	"  counsellor TEXT NOT NULL,"
+	"  persona TEXT NOT NULL,"
+	"  visitor TEXT,"
+	"  visitor_name TEXT,"
+	"  lang TEXT NOT NULL,"
+	"  start INTEGER NOT NULL,"
+	"  end INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'booked',"	/* booked cancelled */
+	"  room TEXT NOT NULL,"
+	"  visitor_url TEXT, counsellor_url TEXT, setup_url TEXT,"
+	"  uid TEXT NOT NULL,"
+	"  sequence INTEGER NOT NULL DEFAULT 0,"
+	"  reminded TEXT NOT NULL DEFAULT '',"
+	"  created INTEGER NOT NULL);"
+	"CREATE UNIQUE INDEX appointments_slot ON appointments(counsellor, start)"
+	"  WHERE state = 'booked';"
+	"CREATE INDEX appointments_start ON appointments(state, start);",
 };
 
 int

@@ -37,13 +37,15 @@ def png(rgb, size=8):
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-def counsellor_xml(account, avatar=None, max_chats=3, langs=None):
+def counsellor_xml(account, avatar=None, max_chats=3, langs=None,
+                   children=""):
     persona, name, default_langs = COUNSELLORS[account]
     langs = langs or default_langs
     extra = f' avatar="{avatar}"' if avatar else ""
     return (f'<counsellor jid="{account}@ot.example" persona="{persona}" '
             f'name="{name}" title="Conseiller" languages="{langs}" lang="fr" '
-            f'max-chats="{max_chats}" offices="cahors"{extra}/>')
+            f'max-chats="{max_chats}" offices="cahors"{extra}>{children}'
+            '</counsellor>')
 
 
 class Desk:
@@ -51,14 +53,16 @@ class Desk:
 
     def __init__(self, server_cls, tmpdir, accounts=("marie",), avatars=False,
                  extra_xml=(), office_xml=None, langs=None, max_chats=None,
-                 clock=None, login=None):
+                 clock=None, login=None, children=None):
         self.server = server_cls(tmpdir)
         self.server.start()
         for account in list(COUNSELLORS) + ["bob", "alice", "admin"]:
             self.server.create_user(account, "pw")
         langs, max_chats = langs or {}, max_chats or {}
+        children = children or {}
         xml = [counsellor_xml(a, avatar=f"{a}.png" if avatars else None,
-                              langs=langs.get(a), max_chats=max_chats.get(a, 3))
+                              langs=langs.get(a), max_chats=max_chats.get(a, 3),
+                              children=children.get(a, ""))
                for a in accounts] + list(extra_xml)
         self.daemon = Accueild(self.server, tmpdir, extra_xml=xml,
                                office_xml=office_xml)
