@@ -266,20 +266,6 @@ class Browser:
             harness.tail(self.log_path, 30)
 
 
-def feed(browser, xml):
-    """Hand the widget a stanza as if the server had sent it (for what the
-    daemon does not send yet). The stanza is parsed by the browser and goes
-    through the widget's own parsing, like a received one."""
-    return browser.eval(
-        "const doc = new DOMParser().parseFromString(arg, 'text/xml');"
-        "const el = doc.documentElement;"
-        "const c = window.AccueilWidget.instance.client;"
-        "if (el.localName === 'message') c.onMessage(el);"
-        "else if (el.localName === 'presence') c.onPresence(el);"
-        "else if (el.localName === 'iq') c.onDeskInfo(el);"
-        "return el.localName;", xml)
-
-
 def capture_sent(browser):
     """Start recording what the widget sends (XML text, in
     window.__accueilSent)."""

@@ -18,6 +18,7 @@ import {
 const RECONNECT_DELAYS = [1, 2, 4, 8, 15, 30]; // seconds, the last repeats
 const RECONNECT_MAX = 40;                       // attempts, then give up (~18 min)
 const IQ_TIMEOUT = 15000;
+const BOSH_WAIT = 30;                           // seconds a BOSH request is held
 const NICK_TRIES = 8;
 
 function randomId() {
@@ -53,6 +54,51 @@ export class DeskClient {
         this.joining = null;     // { nick, tries, base }
         this.vcards = new Map(); // occupant JID -> Promise
         this.deskVcardAsked = false;
+        // The browser knows before BOSH does that the network is gone (a
+        // held request only fails after its wait): give up the connection at
+        // once, and come back as soon as the network does.
+        window.addEventListener('offline', () => this.networkLost());
+        window.addEventListener('online', () => this.networkBack());
+    }
+
+    networkLost() {
+        if (this.stopped || !this.conn) return;
+        this.abandon();
+        this.emit('status', 'reconnecting');
+    }
+
+    networkBack() {
+        if (this.stopped || this.conn) return;
+        this.attempts = 0;
+        clearTimeout(this.timer);
+        this.timer = null;
+        this.connect();
+    }
+
+    // Forgets the current connection without waiting for it to end.
+    abandon() {
+        const conn = this.conn;
+        this.conn = null;
+        this.connected = false;
+        this.joined = false;
+        this.joining = null;
+        this.vcards.clear();
+        if (conn) {
+            try {
+                conn.reset();
+            } catch (e) {
+                // nothing to do: it is dead anyway
+            }
+        }
+        if (!this.timer && !this.stopped) {
+            // in case "online" never comes (some browsers): the usual retry
+            const delay = RECONNECT_DELAYS[Math.min(this.attempts, RECONNECT_DELAYS.length - 1)];
+            this.attempts += 1;
+            this.timer = setTimeout(() => {
+                this.timer = null;
+                if (!this.stopped && !this.conn) this.connect();
+            }, delay * 1000);
+        }
     }
 
     on(event, fn) {
@@ -113,7 +159,7 @@ export class DeskClient {
         }
         this.emit('status', this.attempts ? 'reconnecting' : 'connecting');
         conn.connect(this.opts.anonDomain, '', (status, condition) =>
-            this.onStatus(conn, status, condition));
+            this.onStatus(conn, status, condition), BOSH_WAIT);
     }
 
     onStatus(conn, status, condition) {
@@ -162,6 +208,7 @@ export class DeskClient {
 
     setupHandlers(conn) {
         const guard = (fn) => (stanza) => {
+            if (conn !== this.conn) return false; // an abandoned connection
             try {
                 fn.call(this, stanza);
             } catch (e) {
@@ -216,8 +263,8 @@ export class DeskClient {
 
     /*
      * The desk's disco#info: its name, and the desk form (FORM_TYPE
-     * urn:accueil:desk:0: open, wait, next-open, queue) when the daemon
-     * has it; the presence is the fallback.
+     * urn:accueil:desk:0: open, available, wait, next-open, queue) when
+     * the daemon has it; the presence is the fallback.
      */
     onDeskInfo(res) {
         const query = child(res, 'query', NS.DISCO_INFO);
@@ -237,6 +284,7 @@ export class DeskClient {
                 wait: num(v('wait')),
                 nextOpen: next && !isNaN(next) ? next : null,
                 queue: num(v('queue')),
+                available: num(v('available')),
             };
         }
         this.emit('deskInfo', info);
@@ -252,9 +300,11 @@ export class DeskClient {
         }));
         const mine = statuses.find((s) => s.lang.split('-')[0] === this.lang) ||
             statuses.find((s) => !s.lang) || null;
+        // available: open; away or dnd: open but nobody free; xa: closed
         this.emit('deskPresence', {
-            available: type !== 'unavailable',
-            open: type !== 'unavailable' && show !== 'xa' && show !== 'away' && show !== 'dnd',
+            online: type !== 'unavailable',
+            open: type !== 'unavailable' && show !== 'xa',
+            busy: show === 'away' || show === 'dnd',
             status: mine ? mine.text : null,
         });
     }

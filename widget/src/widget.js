@@ -67,6 +67,16 @@ export class Widget {
         return t(this.lang, key, vars);
     }
 
+    // The phase is also on the panel (data-phase) for styles and tests.
+    get phase() {
+        return this.currentPhase;
+    }
+
+    set phase(value) {
+        this.currentPhase = value;
+        if (this.panel) this.panel.dataset.phase = value;
+    }
+
     // ---- building the DOM ---------------------------------------------
 
     build() {
@@ -105,7 +115,10 @@ export class Widget {
             h('span', { class: 'aw-dot', 'aria-hidden': 'true' }), this.statusText);
         this.langSelect = h('select', { class: 'aw-lang-select', 'data-t-attr': 'aria-label:language',
             onchange: (e) => this.setLang(e.target.value, true) },
-        LANGS.map((l) => h('option', { value: l, lang: l }, t(l, 'langName'))));
+        // short codes keep the header roomy; the full names are the
+        // options' accessible names and tooltips
+        LANGS.map((l) => h('option', { value: l, lang: l, 'aria-label': t(l, 'langName'),
+            title: t(l, 'langName') }, l.toUpperCase())));
         this.langSelect.value = this.lang;
         const header = h('header', { class: 'aw-header' },
             this.officeAvatar,
@@ -155,6 +168,7 @@ export class Widget {
         header, this.agent, this.body, this.offlineEl, this.queueEl, this.typingEl,
         this.composer, this.endedEl, this.announcer);
 
+        this.panel.dataset.phase = this.phase;
         this.frame = h('div', { class: 'aw' }, this.panel, this.launcher);
         this.applyColor(this.config.color);
         root.append(this.frame);
@@ -363,6 +377,7 @@ export class Widget {
 
     // ---- status lines -------------------------------------------------
 
+    // true: within opening hours; false: closed; null: not known yet.
     deskOpen() {
         const f = this.desk.form, p = this.desk.presence;
         if (f && f.open !== null && f.open !== undefined) return f.open;
@@ -370,14 +385,22 @@ export class Widget {
         return null;
     }
 
+    // Open, but no counsellor free right now (the question is still taken).
+    deskBusy() {
+        const f = this.desk.form, p = this.desk.presence;
+        if (!this.deskOpen()) return false;
+        if (f && f.available !== null && f.available !== undefined) return f.available === 0;
+        return !!(p && p.busy);
+    }
+
     deskStatusText() {
         const f = this.desk.form, p = this.desk.presence;
         const open = this.deskOpen();
         if (open === null) return null;
+        if (open && this.deskBusy()) return this.t('statusBusy');
         if (open) {
-            // short: the header has little room (the desk's own sentence is
-            // in the presence status, shown nowhere else)
-            if (f && f.wait > 0) return this.t('statusOpenWait', { wait: duration(this.lang, f.wait) });
+            // short: the header has little room
+            if (f && f.wait >= 60) return this.t('statusOpenWait', { wait: duration(this.lang, f.wait) });
             return this.t('statusOpen');
         }
         if (f && f.nextOpen) {
@@ -395,7 +418,7 @@ export class Widget {
             state = 'offline';
             text = this.t('statusOffline');
         } else if (this.connStatus === 'connected' && this.deskOpen() !== null) {
-            state = this.deskOpen() ? 'open' : 'closed';
+            state = !this.deskOpen() ? 'closed' : this.deskBusy() ? 'busy' : 'open';
             text = this.deskStatusText();
         } else if (this.connStatus === 'idle') {
             state = 'idle';
@@ -411,7 +434,8 @@ export class Widget {
 
     renderPrechatNotes() {
         const open = this.deskOpen();
-        this.pcWelcome.textContent = this.t(open === false ? 'welcomeClosed' : 'welcome');
+        this.pcWelcome.textContent = this.t(open === false ? 'welcomeClosed'
+            : this.deskBusy() ? 'welcomeBusy' : 'welcome');
         const closedText = open === false ? this.deskStatusText() : null;
         this.pcClosed.hidden = !closedText;
         this.pcClosed.replaceChildren(...(closedText ? [icon('clock'), h('span', {}, closedText)] : []));
@@ -763,7 +787,7 @@ export class Widget {
     }
 
     toEnd() {
-        this.body.scrollTop = this.body.scrollHeight;
+        if (!this.log.hidden) this.body.scrollTop = this.body.scrollHeight;
     }
 
     scrollToEnd(force) {
