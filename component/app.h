@@ -21,6 +21,7 @@ struct app {
 	struct link *link;
 	xmpp_ctx_t *ctx;
 	time_t started;
+	int reload_requested;	/* set by the admin command; main reloads */
 };
 
 #endif

@@ -49,15 +49,22 @@ enum command
 command_parse(const char *body, const char **arg)
 {
 	const char *p = body, *w;
+	char prefix;
 	size_t n, i;
 
 	while (*p && isspace((unsigned char)*p))
 		p++;
-	if (*p != '/') {
+	/*
+	 * '!' works like '/': some clients (Profanity) take every line that
+	 * starts with '/' as one of their own commands. A '!' not followed
+	 * by a known command is just text ("! super").
+	 */
+	prefix = *p;
+	if (prefix != '/' && prefix != '!') {
 		*arg = body;
 		return CMD_NONE;
 	}
-	if (p[1] == '/') {
+	if (p[1] == prefix) {
 		*arg = p + 1;
 		return CMD_NONE;
 	}
@@ -73,5 +80,5 @@ command_parse(const char *body, const char **arg)
 		    strncasecmp(names[i].name, w, n) == 0)
 			return names[i].cmd;
 	*arg = body;
-	return CMD_UNKNOWN;
+	return prefix == '!' ? CMD_NONE : CMD_UNKNOWN;
 }

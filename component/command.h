@@ -3,7 +3,8 @@
  *
  * A counsellor's message to v-<id>@D that starts with '/' is a command,
  * never relayed. Commands exist in French and English (/fin and /close).
- * "//text" sends "/text" to the visitor.
+ * "//text" sends "/text" to the visitor. '!' works as well as '/' (!fin),
+ * for clients that keep '/' for themselves; "!!text" sends "!text".
  */
 #ifndef ACCUEIL_COMMAND_H
 #define ACCUEIL_COMMAND_H

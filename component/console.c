@@ -129,14 +129,13 @@ console_on_available(struct app *app, const struct conf_counsellor *c)
 	free(from);
 }
 
-static void
-list_requests(struct app *app, const struct conf_counsellor *c,
-    const char *from)
+void
+console_requests_text(struct app *app, const struct conf_counsellor *c,
+    struct buf *b)
 {
 	sqlite3_stmt *st = store_stmt(app->store, "SELECT id, office, lang, "
 	    "contact, due, question, state, counsellor FROM requests WHERE "
 	    "state != 'answered' ORDER BY due, id");
-	struct buf b = {0};
 	int n = 0;
 
 	if (st == NULL)
@@ -159,19 +158,27 @@ list_requests(struct app *app, const struct conf_counsellor *c,
 		    (const char *)sqlite3_column_text(st, 2),
 		    (const char *)sqlite3_column_text(st, 3), when,
 		    (const char *)sqlite3_column_text(st, 5));
-		buf_appendf(&b, "%s%s", n++ ? "\n" : "", line);
+		buf_appendf(b, "%s%s", n++ ? "\n" : "", line);
 		if (sqlite3_column_text(st, 7))
-			buf_appendf(&b, " [%s]",
+			buf_appendf(b, " [%s]",
 			    (const char *)sqlite3_column_text(st, 7));
 	}
 	sqlite3_reset(st);
 	if (n == 0)
-		reply_msg(app, from, c, MSG_REQUESTS_NONE);
-	else {
-		buf_appendf(&b, "\n%s", catalog_text(lang_of(c),
+		buf_append(b, catalog_text(lang_of(c), MSG_REQUESTS_NONE));
+	else
+		buf_appendf(b, "\n%s", catalog_text(lang_of(c),
 		    MSG_REQUEST_HOWTO));
-		reply(app, from, c, b.s);
-	}
+}
+
+static void
+list_requests(struct app *app, const struct conf_counsellor *c,
+    const char *from)
+{
+	struct buf b = {0};
+
+	console_requests_text(app, c, &b);
+	reply(app, from, c, b.s);
 	buf_free(&b);
 }
 

@@ -42,6 +42,11 @@ int64_t console_file_request(struct app *app, const char *office,
     const char *session, const char *lang, const char *name,
     const char *question, const char *contact, const char *contact_kind);
 
+/* Appends the open requests c can see, one per line, to b. */
+struct buf;
+void console_requests_text(struct app *app, const struct conf_counsellor *c,
+    struct buf *b);
+
 /* Tells c about open requests of their offices (when they come back). */
 void console_on_available(struct app *app, const struct conf_counsellor *c);
 

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "adhoc.h"
 #include "app.h"
 #include "clock.h"
 #include "conf.h"
@@ -257,6 +258,7 @@ main(int argc, char *argv[])
 	persona_reload(&app);
 	session_load(&app);
 	routing_init();
+	router_add(adhoc_route);
 	router_add(service_route);
 	router_add(persona_route);
 	router_add(session_route);
@@ -275,8 +277,9 @@ main(int argc, char *argv[])
 
 	while (!got_term) {
 		link_run_once(app.link, 200);
-		if (got_hup) {
+		if (got_hup || app.reload_requested) {
 			got_hup = 0;
+			app.reload_requested = 0;
 			reload(&app);
 		}
 	}

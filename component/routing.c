@@ -507,6 +507,8 @@ collect(struct app *app, const struct session_info *s, void *ud)
 	if (s->state != SESSION_WAITING &&
 	    !(s->state == SESSION_ACTIVE && s->transfer_to))
 		return;
+	if (!s->ready)
+		return;	/* its room is still being set up */
 	q->v = xreallocarray(q->v, q->n + 1, sizeof(*q->v));
 	it = &q->v[q->n++];
 	it->id = xstrdup(s->id);
@@ -603,7 +605,14 @@ route_one(struct app *app, const struct item *it, int position, int64_t now)
 	    (ds.available > 0 ? ds.available : 1);
 	mins = (wait + 59) / 60;
 	if (position != r->told_pos || mins != r->told_wait_min) {
-		if (r->told_pos == 0 || position < r->told_pos ||
+		/*
+		 * First in line with someone free: the greeting already said
+		 * a counsellor is coming; otherwise the visitor hears where
+		 * they stand.
+		 */
+		if ((r->told_pos == 0 && (position > 1 ||
+		    ds.available == 0)) ||
+		    (r->told_pos != 0 && position < r->told_pos) ||
 		    mins > r->told_wait_min + 1 || mins + 1 < r->told_wait_min)
 			session_queue_notice(app, it->id, position, wait);
 		r->told_pos = position;

@@ -91,6 +91,7 @@ disco_info(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *query,
 		add_feature(q, NS_DISCO_ITEMS);
 		add_feature(q, NS_VERSION);
 		add_feature(q, NS_PING);
+		add_feature(q, NS_COMMANDS);
 		break;
 	case ROUTE_OFFICE:
 		add_identity(q, "client", "bot", r->office->name);

@@ -176,6 +176,7 @@ info_of(const struct session *s, struct session_info *si)
 	si->transfer_to = s->transfer_to;
 	si->transfer_from = s->transfer_from;
 	si->alerted = s->alerted;
+	si->ready = s->invited && s->setup_done;
 	si->state = s->state;
 	si->created = s->created;
 	si->seq = s->seq;
@@ -2522,6 +2523,22 @@ send_context(struct app *app, struct session *s, const struct conf_counsellor *c
 	sqlite3_reset(st);
 	session_notice(app, s->id, c, b.s);
 	buf_free(&b);
+}
+
+int
+session_admin_close(struct app *app, const char *id)
+{
+	struct session *s = find(id);
+	const struct conf_counsellor *c;
+
+	if (s == NULL)
+		return -1;
+	if (s->counsellor &&
+	    (c = conf_counsellor_by_jid(app->conf, s->counsellor)) != NULL)
+		notice_msg(app, s, c, MSG_ENDED);
+	bot_post(app, s, catalog_text(s->lang, MSG_GOODBYE), NULL);
+	close_session(app, s, "admin");
+	return 0;
 }
 
 /* ---- life cycle ---------------------------------------------------------- */

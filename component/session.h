@@ -43,6 +43,7 @@ struct session_info {
 	const char *transfer_to;	/* persona or language, or NULL */
 	const char *transfer_from;	/* bare JID of who asked, or NULL */
 	int alerted;		/* supervisors were alerted */
+	int ready;		/* room ready and visitor invited */
 	enum session_state state;
 	int64_t created;
 	int64_t seq;		/* arrival order (store row), for FIFO ties */
@@ -105,6 +106,9 @@ void session_transfer_failed(struct app *app, const char *id);
  */
 void session_bot_post(struct app *app, const char *id, const char *text,
     xmpp_stanza_t **extra, size_t nextra);
+
+/* An administrator closes session id: returns 0, -1 if not open. */
+int session_admin_close(struct app *app, const char *id);
 
 /* Posts a bot message into the session's room (stored, then sent). */
 void session_bot_say(struct app *app, const char *id, const char *text);

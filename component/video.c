@@ -560,14 +560,14 @@ cancel(struct app *app, struct appt *a)
 	}
 }
 
-static void
-list_appointments(struct app *app, const struct conf_counsellor *c,
-    const char *from)
+void
+video_appointments_text(struct app *app, const struct conf_counsellor *c,
+    struct buf *b)
 {
 	sqlite3_stmt *st = store_stmt(app->store, "SELECT id, office, start, "
 	    "visitor_name, counsellor_url FROM appointments WHERE counsellor "
 	    "= ? AND state = 'booked' AND end > ? ORDER BY start");
-	struct buf b = {0};
+	size_t before = b->len;
 
 	if (st == NULL)
 		return;
@@ -584,12 +584,22 @@ list_appointments(struct app *app, const struct conf_counsellor *c,
 		    MSG_VIDEO_LIST_LINE, (long)sqlite3_column_int64(st, 0),
 		    when ? when : "", (const char *)sqlite3_column_text(st, 3),
 		    (const char *)sqlite3_column_text(st, 4));
-		buf_appendf(&b, "%s%s", b.len ? "\n" : "", line);
+		buf_appendf(b, "%s%s", b->len > before ? "\n" : "", line);
 		free(when);
 	}
 	sqlite3_reset(st);
-	notice(app, from, c, b.len ? b.s : catalog_text(clang(c),
-	    MSG_VIDEO_LIST_NONE));
+	if (b->len == before)
+		buf_append(b, catalog_text(clang(c), MSG_VIDEO_LIST_NONE));
+}
+
+static void
+list_appointments(struct app *app, const struct conf_counsellor *c,
+    const char *from)
+{
+	struct buf b = {0};
+
+	video_appointments_text(app, c, &b);
+	notice(app, from, c, b.s);
 	buf_free(&b);
 }
 

@@ -39,6 +39,11 @@ int video_command(struct app *app, const struct session_info *s,
 int video_visitor_input(struct app *app, const struct session_info *s,
     xmpp_stanza_t *m, const char *body);
 
+/* Appends c's upcoming appointments, one per line, to b. */
+struct buf;
+void video_appointments_text(struct app *app,
+    const struct conf_counsellor *c, struct buf *b);
+
 /* Timer: reminders. Returns 1. */
 int video_tick(void *app);
 

@@ -36,5 +36,12 @@ main(void)
 	check("//fin est un mot", CMD_NONE, "/fin est un mot");
 	check("a /fin", CMD_NONE, "a /fin");
 	check("", CMD_NONE, "");
+	check("!fin", CMD_CLOSE, "");
+	check("!note rappel", CMD_NOTE, "rappel");
+	check("! super", CMD_NONE, "! super");
+	check("!wow", CMD_NONE, "!wow");
+	check("!!fin", CMD_NONE, "!fin");
+	check("/visio", CMD_VIDEO, "");
+	check("/transfert ca", CMD_TRANSFER, "ca");
 	return tap_done();
 }
