@@ -134,7 +134,13 @@ def test_conversation(server_cls, tmpdir):
     browser.wait(PANEL, state="hidden")
     focused = browser.call("focused")
     assert "aw-launcher" in focused["cls"], focused
+    # closed, a new message: a badge on the launcher; opening clears it
+    marie.send_message(v, "Pour les enfants, le sentier du Pech d'Angély.")
+    browser.wait(".aw-badge", "1", timeout=20)
     shot(browser, server_cls, "conversation", "phone-closed")
+    browser.click(LAUNCHER)
+    browser.wait(OTHER, "Pech d'Angély")
+    browser.wait(".aw-badge", state="hidden")
     no_page_errors(browser)
 
 
@@ -321,6 +327,15 @@ def test_survey(server_cls, tmpdir):
     # a new conversation starts from the pre-chat form
     browser.click(".aw-ended button")
     browser.wait(QUESTION)
+    # a stored session whose room is gone: the visitor is told, and can ask again
+    browser.eval("localStorage.setItem('accueil:cahors@accueil.ot.example', JSON.stringify("
+                 "{v: 1, saved: Date.now(), room: arg, password: 'nope', nick: 'Inès',"
+                 " nicks: ['Inès'], question: 'Une vieille question', open: true}));",
+                 f"{'0' * 32}@salons.ot.example")
+    browser.reload()
+    browser.wait(".aw-prechat .aw-error", "conversation précédente est terminée", timeout=20)
+    browser.wait(QUESTION)
+    assert stored(browser) is None
     no_page_errors(browser)
 
 
@@ -371,6 +386,45 @@ def test_video_appointment(server_cls, tmpdir):
     no_page_errors(browser)
 
 
+def test_languages_and_pages(server_cls, tmpdir):
+    """No data-lang: the browser's language (Catalan here); the visitor's
+    switch wins, is sent as the form's lang (an explicit choice) and is
+    remembered; data-pages keeps the widget off other pages."""
+    need_browser()
+    desk = Desk(server_cls, tmpdir, accounts=("marie", "tom"), avatars=True)
+    site = DevServer(desk.server, tmpdir, page_attrs={"lang": None})
+    site.write_page({"pages": "/randonnees/*, /sejourner"}, "autre.html")
+    browser = Browser(tmpdir, locale="ca-ES")
+    browser.goto(site.url)
+    browser.wait(LAUNCHER, "Alguna pregunta?")
+    open_widget(browser)
+    browser.wait(".aw-welcome", "Feu la vostra pregunta")
+    browser.wait(STATUS, "Xat obert")
+    shot(browser, server_cls, "languages", "catalan")
+    browser.select(".aw-lang-select", "es")
+    browser.wait(".aw-welcome", "Haga su pregunta")
+    browser.wait(STATUS, "Chat abierto")
+    assert browser.eval("return localStorage.getItem('accueil:lang')") == "es"
+    browser.reload()
+    browser.wait(LAUNCHER, "¿Una pregunta?")
+    open_widget(browser)
+    browser.fill(QUESTION, "Hola, ¿hay visitas guiadas en español?")
+    browser.click(START)
+    tom = desk.staff["tom"]
+    v = offer_to(tom, "visitas guiadas", timeout=20)
+    row = desk.rows("SELECT lang, lang_source FROM sessions WHERE id = ?", v.split("@")[0])[0]
+    assert (row["lang"], row["lang_source"]) == ("es", "form"), tuple(row)
+    browser.wait(OTHER, "robot", timeout=20)
+    browser.wait(".aw-other.aw-bot .aw-robot", "Asistente automático · robot")
+    # another page of the site, not listed in data-pages: no widget there
+    browser.goto(site.url + "autre.html")
+    pause(1)
+    assert browser.count("#accueil-widget") == 0
+    assert browser.count(LAUNCHER) == 0
+    no_page_errors(browser)
+
+
 if __name__ == "__main__":
     run([test_conversation, test_reload_and_resume, test_queue_when_nobody_is_free,
-         test_closed_hours, test_survey, test_video_appointment])
+         test_closed_hours, test_survey, test_video_appointment,
+         test_languages_and_pages])

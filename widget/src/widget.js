@@ -103,7 +103,7 @@ export class Widget {
         this.launcherText = h('span', { class: 'aw-launcher-text', 'data-t': 'launcher' });
         this.badge = h('span', { class: 'aw-badge', hidden: true });
         this.launcher = h('button', { type: 'button', class: 'aw-launcher',
-            'aria-expanded': 'false', 'aria-controls': ids.panel, 'data-t-attr': 'aria-label:launcherOpen',
+            'aria-expanded': 'false', 'aria-controls': ids.panel, 'data-t-attr': 'title:launcherOpen',
             onclick: () => this.toggle() },
         icon('chat', 'aw-launcher-icon'), this.launcherText, this.badge);
 
@@ -436,7 +436,13 @@ export class Widget {
         const open = this.deskOpen();
         this.pcWelcome.textContent = this.t(open === false ? 'welcomeClosed'
             : this.deskBusy() ? 'welcomeBusy' : 'welcome');
-        const closedText = open === false ? this.deskStatusText() : null;
+        const f = this.desk.form, p = this.desk.presence;
+        let closedText = null;
+        if (open === false) {
+            closedText = f && f.nextOpen
+                ? this.t('closedNext', { when: when(this.lang, f.nextOpen, this.config.timeZone) })
+                : (p && p.status) || this.t('statusClosed');
+        }
         this.pcClosed.hidden = !closedText;
         this.pcClosed.replaceChildren(...(closedText ? [icon('clock'), h('span', {}, closedText)] : []));
         this.prechat.classList.toggle('aw-is-closed', open === false);
@@ -734,8 +740,10 @@ export class Widget {
         }
         const key = this.keyOf(m);
         if (this.entries.has(key)) return; // history again after a rejoin
-        if (m.queue) {
-            this.lastQueue = m.queue;
+        if (!m.mine && (m.queue || this.lastQueue)) {
+            // the latest word on the queue: a later message without one
+            // (a counsellor's, the bot's "Claire takes it") ends it
+            this.lastQueue = m.queue || null;
             this.renderQueue();
         }
         let entry;
@@ -773,9 +781,11 @@ export class Widget {
         // a phone turned or a line shown, also fires "scroll")
         let userUntil = 0;
         const user = () => { userUntil = Date.now() + 1500; };
-        for (const ev of ['wheel', 'touchmove', 'keydown', 'pointerdown']) {
-            this.body.addEventListener(ev, user, { passive: true });
-        }
+        const keys = new Set(['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End', ' ']);
+        this.body.addEventListener('wheel', user, { passive: true });
+        this.body.addEventListener('touchmove', user, { passive: true });
+        this.body.addEventListener('keydown', (e) => { if (keys.has(e.key)) user(); },
+            { passive: true });
         this.body.addEventListener('scroll', () => {
             if (Date.now() < userUntil) this.stick = this.nearEnd();
         }, { passive: true });
@@ -971,6 +981,7 @@ export class Widget {
 
     // Sends text (and an optional submit form) to the room, now or once in it.
     sendText(text, form) {
+        this.stick = true; // what follows one's own message is wanted in view
         const entry = this.addOwn(text, new Date(), true);
         this.answerCards(text);
         if (this.phase === 'joined') {
@@ -1105,13 +1116,15 @@ export class Widget {
         const items = [];
         if (oob && /^https?:\/\//i.test(oob.url || '')) {
             items.push(h('a', { class: 'aw-btn', href: oob.url, target: '_blank',
-                rel: 'noopener noreferrer', 'data-t': 'videoJoin' }, this.t('videoJoin')));
+                rel: 'noopener noreferrer' }, icon('video'),
+            h('span', { 'data-t': 'videoJoin' }, this.t('videoJoin'))));
         }
         if (ical && /BEGIN:VCALENDAR/.test(ical)) {
             const url = URL.createObjectURL(new Blob([ical.trim() + '\r\n'],
                 { type: 'text/calendar;charset=utf-8' }));
             items.push(h('a', { class: 'aw-btn aw-btn-secondary', href: url,
-                download: 'rendez-vous.ics', 'data-t': 'videoCalendar' }, this.t('videoCalendar')));
+                download: 'rendez-vous.ics' }, icon('calendar'),
+            h('span', { 'data-t': 'videoCalendar' }, this.t('videoCalendar'))));
         }
         return h('div', { class: 'aw-card aw-links' }, items);
     }
