@@ -89,6 +89,19 @@ link_params_from(const struct conf *conf, struct link_params *p)
 	p->reconnect_max = conf->reconnect_max;
 }
 
+/* Hourly: the retention policy. */
+static int
+purge_tick(void *ud)
+{
+	struct app *app = ud;
+	int n = store_purge(app->store, app->conf->retention_days);
+
+	if (n > 0)
+		log_info("retention: %d session%s older than %d days purged", n,
+		    n == 1 ? "" : "s", app->conf->retention_days);
+	return 1;
+}
+
 static void
 on_up(void *ud)
 {
@@ -270,6 +283,8 @@ main(int argc, char *argv[])
 	link_timer_add(app.link, 5 * 1000, office_tick, &app);
 	link_timer_add(app.link, 2 * 1000, routing_tick, &app);
 	link_timer_add(app.link, 10 * 1000, video_tick, &app);
+	link_timer_add(app.link, 3600 * 1000, purge_tick, &app);
+	purge_tick(&app);
 	link_timer_add(app.link, 5 * 1000, session_tick, &app);
 	log_info("accueild %s starting for %s", PACKAGE_VERSION,
 	    app.conf->domain);

@@ -451,3 +451,53 @@ store_kv_set(struct store *st, const char *key, const char *value)
 	bind_text(s, 2, value);
 	return step_done(st, s);
 }
+
+int
+store_purge(struct store *st, int days)
+{
+	int64_t cutoff = store_now() - (int64_t)days * 86400;
+	sqlite3_stmt *s;
+	int n;
+
+	if (store_begin(st) != ACCUEIL_OK)
+		return -1;
+	s = store_stmt(st, "DELETE FROM messages WHERE session IN (SELECT id "
+	    "FROM sessions WHERE state = 'closed' AND closed < ? AND visitor "
+	    "!= '')");
+	if (s == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, cutoff);
+	if (step_done(st, s) != ACCUEIL_OK)
+		goto fail;
+	s = store_stmt(st, "UPDATE sessions SET visitor = '', visitor_bare = "
+	    "'', name = NULL, email = NULL, question = NULL, interests = NULL, "
+	    "comment = NULL, page = NULL WHERE state = 'closed' AND closed < ? "
+	    "AND visitor != ''");
+	if (s == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, cutoff);
+	if (step_done(st, s) != ACCUEIL_OK)
+		goto fail;
+	n = sqlite3_changes(st->db);
+	s = store_stmt(st, "UPDATE requests SET question = '', contact = '', "
+	    "name = NULL, answer = NULL WHERE state = 'answered' AND answered "
+	    "< ? AND contact != ''");
+	if (s == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, cutoff);
+	if (step_done(st, s) != ACCUEIL_OK)
+		goto fail;
+	s = store_stmt(st, "UPDATE appointments SET visitor = NULL, "
+	    "visitor_name = NULL WHERE end < ? AND visitor IS NOT NULL");
+	if (s == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, cutoff);
+	if (step_done(st, s) != ACCUEIL_OK)
+		goto fail;
+	if (store_commit(st) != ACCUEIL_OK)
+		goto fail;
+	return n;
+fail:
+	store_rollback(st);
+	return -1;
+}

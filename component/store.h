@@ -62,6 +62,15 @@ char *store_kv_get(struct store *st, const char *key);	/* caller frees */
 enum accueil_err store_kv_set(struct store *st, const char *key,
     const char *value);
 
+/*
+ * Retention: forgets what visitors wrote in sessions closed more than
+ * days ago (messages deleted; name, e-mail, question, comment and JIDs
+ * cleared; the session row stays, anonymous, for statistics), and the
+ * text of offline requests answered as long ago. Returns the number of
+ * sessions purged, or -1.
+ */
+int store_purge(struct store *st, int days);
+
 /* Current time for the store's rows, seconds since the epoch. */
 int64_t store_now(void);
 

@@ -3,13 +3,14 @@
 
 BUILD_PKGS="build-essential autoconf automake pkg-config libstrophe-dev \
 libexpat1-dev libssl-dev libsqlite3-dev libcld2-dev"
-SERVER_PKGS="prosody ejabberd python3-slixmpp"
+SERVER_PKGS="prosody ejabberd python3-slixmpp python3-jwt python3-icalendar \
+tzdata"
 BROWSER_PKGS="chromium nodejs npm"
 
 install_deps() {
 	want="$BUILD_PKGS"
 	case "$1" in
-	test) want="$want $SERVER_PKGS valgrind" ;;
+	test) want="$want $SERVER_PKGS valgrind $BROWSER_PKGS" ;;
 	demo) want="$want prosody python3-slixmpp"
 		# the widget is built with npm (a Node.js from elsewhere may
 		# already bring its own npm: then keep it)

@@ -113,6 +113,34 @@ main(void)
 	s = st ? store_stmt(st, "SELECT count(*) FROM sessions") : NULL;
 	ok(s && sqlite3_step(s) == SQLITE_ROW, "the new tables exist");
 	store_close(st);
+	/* retention: old closed sessions lose what the visitor wrote */
+	st = store_open(":memory:", &e);
+	if (st) {
+		sqlite3_exec(store_db(st), "INSERT INTO sessions (id, office, "
+		    "room, password, visitor, visitor_bare, lang, lang_source, "
+		    "name, question, state, created, closed) VALUES "
+		    "('v-old', 'o', 'r1', 'p', 'a@b/c', 'a@b', 'fr', 'form', "
+		    "'Ana', 'q?', 'closed', 1, 2), "
+		    "('v-new', 'o', 'r2', 'p', 'd@e/f', 'd@e', 'fr', 'form', "
+		    "'Bo', 'q2', 'active', 1, NULL);"
+		    "INSERT INTO messages (session, at, role, body) VALUES "
+		    "('v-old', 1, 'visitor', 'hello'), "
+		    "('v-new', 1, 'visitor', 'hi');", NULL, NULL, NULL);
+		is_int(store_purge(st, 30), 1, "one old closed session purged");
+		s = store_stmt(st, "SELECT count(*) FROM messages");
+		ok(s && sqlite3_step(s) == SQLITE_ROW &&
+		    sqlite3_column_int(s, 0) == 1, "its messages are gone, the "
+		    "open session's stay");
+		s = store_stmt(st, "SELECT name, question, visitor FROM "
+		    "sessions WHERE id = 'v-old'");
+		ok(s && sqlite3_step(s) == SQLITE_ROW &&
+		    sqlite3_column_type(s, 0) == SQLITE_NULL &&
+		    sqlite3_column_type(s, 1) == SQLITE_NULL &&
+		    strcmp((const char *)sqlite3_column_text(s, 2), "") == 0,
+		    "the session row stays, without personal data");
+		is_int(store_purge(st, 30), 0, "purging again finds nothing");
+	}
+	store_close(st);
 	st = store_open("/nonexistent/dir/x.db", &e);
 	ok(st == NULL && e == ACCUEIL_ESTORE, "an unwritable path is refused");
 
