@@ -5,12 +5,14 @@ BUILD_PKGS="build-essential autoconf automake pkg-config libstrophe-dev \
 libexpat1-dev libssl-dev libsqlite3-dev libcld2-dev"
 SERVER_PKGS="prosody ejabberd python3-slixmpp python3-jwt python3-icalendar \
 tzdata"
-BROWSER_PKGS="chromium nodejs npm"
+BROWSER_PKGS="chromium"
 
 install_deps() {
 	want="$BUILD_PKGS"
 	case "$1" in
-	test) want="$want $SERVER_PKGS valgrind $BROWSER_PKGS" ;;
+	test) want="$want $SERVER_PKGS valgrind $BROWSER_PKGS"
+		# a Node.js from elsewhere brings its own npm: keep it
+		command -v npm >/dev/null 2>&1 || want="$want nodejs npm" ;;
 	demo) want="$want prosody python3-slixmpp"
 		# the widget is built with npm (a Node.js from elsewhere may
 		# already bring its own npm: then keep it)
