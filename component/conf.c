@@ -738,15 +738,6 @@ expected_attrs(const struct attr_spec *attrs)
 	return buf_take(&b);
 }
 
-static int
-blank(const char *s)
-{
-	for (; s && *s; s++)
-		if (!isspace((unsigned char)*s))
-			return 0;
-	return 1;
-}
-
 static char *
 trimmed(const char *s)
 {
@@ -833,7 +824,7 @@ walk_child(struct ctx *c, struct xnode *child, const char *parent, void *obj)
 			err(c, child->line, "<%s>: expected text inside the "
 			    "element", spec->name);
 		*FIELD(item, spec->text_off, char *) = t;
-	} else if (!blank(child->text.s))
+	} else if (!str_blank(child->text.s))
 		err(c, child->line, "<%s>: text is not allowed here (use "
 		    "attributes)", spec->name);
 	walk(c, child, spec->name, item);

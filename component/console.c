@@ -31,10 +31,7 @@ static void
 reply(struct app *app, const char *from, const struct conf_counsellor *c,
     const char *text)
 {
-	char buf[8192];
-
-	catalog_format(buf, sizeof(buf), lang_of(c), MSG_PRIVATE, text);
-	stanza_send(app, stanza_message(app, from, c->jid, "chat", buf));
+	staff_notice(app, from, c, text);
 }
 
 static void

@@ -27,8 +27,8 @@ struct pushed {
 static struct pushed *pushed;
 static size_t npushed;
 
-static int
-is_holiday(const struct conf_office *o, const struct tm *tm)
+int
+office_is_holiday(const struct conf_office *o, const struct tm *tm)
 {
 	size_t i;
 
@@ -49,7 +49,7 @@ office_is_open(const struct conf_office *o, time_t t)
 	int min;
 	size_t i;
 
-	if (clock_localtime(o->timezone, t, &tm) < 0 || is_holiday(o, &tm))
+	if (clock_localtime(o->timezone, t, &tm) < 0 || office_is_holiday(o, &tm))
 		return 0;
 	min = tm.tm_hour * 60 + tm.tm_min;
 	for (i = 0; i < o->nhours; i++) {

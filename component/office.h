@@ -17,6 +17,10 @@ struct app;
 struct conf_office;
 struct route;
 
+/* 1 if the local date tm is one of the office's holidays. */
+struct tm;
+int office_is_holiday(const struct conf_office *o, const struct tm *tm);
+
 /* 1 if the office is open at t (hours and holidays, in its time zone). */
 int office_is_open(const struct conf_office *o, time_t t);
 

@@ -229,15 +229,6 @@ body_of(xmpp_stanza_t *m)
 	return text_of(stanza_child(m, "body", NULL));
 }
 
-static int
-blank(const char *s)
-{
-	for (; s && *s; s++)
-		if (!isspace((unsigned char)*s))
-			return 0;
-	return 1;
-}
-
 /* Cuts s to at most max bytes at a UTF-8 boundary; returns 1 if cut. */
 static int
 cut_utf8(char *s, size_t max)
@@ -647,10 +638,8 @@ session_notice(struct app *app, const char *id,
     const struct conf_counsellor *c, const char *text)
 {
 	char *from = xasprintf("%s@%s", id, app->conf->domain);
-	char buf[4096];
 
-	catalog_format(buf, sizeof(buf), counsellor_lang(c), MSG_PRIVATE, text);
-	stanza_send(app, stanza_message(app, from, c->jid, "chat", buf));
+	staff_notice(app, from, c, text);
 	free(from);
 }
 
@@ -1060,7 +1049,7 @@ read_form(xmpp_stanza_t *x, char **name, char **lang, char **page,
 		if (too_long)
 			buf_appendf(problems, "%s%s longer than %d bytes",
 			    problems->len ? "; " : "", fields[i], MAX_FIELD);
-		if (v && blank(v)) {
+		if (v && str_blank(v)) {
 			free(v);
 			v = NULL;
 		}
@@ -1259,7 +1248,7 @@ desk_message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 	    !strcmp(type, "headline")))
 		return;
 	body = body_of(st);
-	if ((body == NULL || blank(body)) && x == NULL) {
+	if ((body == NULL || str_blank(body)) && x == NULL) {
 		if (body != NULL || stanza_child(st, NULL, NS_CHATSTATES) == NULL)
 			desk_reply(app, st, o->id, catalog_text(
 			    xmpp_stanza_get_attribute(st, "xml:lang") ?
@@ -1280,7 +1269,7 @@ desk_message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 		free(s->visitor);
 		s->visitor = xstrdup(r->from);
 		save_state(app, s);
-		if (body && !blank(body))
+		if (body && !str_blank(body))
 			visitor_says(app, s, body, xmpp_stanza_get_id(st), NULL,
 			    NULL);
 		if (s->visitors == 0) {
@@ -1309,7 +1298,7 @@ desk_message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 	s->visitor = xstrdup(r->from);
 	s->name = name;
 	s->page = page;
-	s->question = body && !blank(body) ? xstrdup(body) : NULL;
+	s->question = body && !str_blank(body) ? xstrdup(body) : NULL;
 	if (s->question)
 		cut_utf8(s->question, MAX_BODY);
 	s->lang = choose_lang(app, o, lang, s->question,
@@ -1522,7 +1511,7 @@ counsellor_command(struct app *app, struct session *s,
 		notice_msg(app, s, c, MSG_HELP);
 		break;
 	case CMD_NOTE:
-		if (blank(arg)) {
+		if (str_blank(arg)) {
 			notice_msg(app, s, c, MSG_NOTE_EMPTY);
 			break;
 		}
@@ -1739,6 +1728,19 @@ holds(const struct session *s, const struct conf_counsellor *c)
 	return s->counsellor && strcasecmp(s->counsellor, c->jid) == 0;
 }
 
+/* Tells c that someone else holds the session. */
+static void
+not_yours(struct app *app, struct session *s, const struct conf_counsellor *c)
+{
+	const struct conf_counsellor *h = s->counsellor ?
+	    conf_counsellor_by_jid(app->conf, s->counsellor) : NULL;
+	char text[512];
+
+	catalog_format(text, sizeof(text), counsellor_lang(c), MSG_NOT_YOURS,
+	    h ? h->name : "?");
+	session_notice(app, s->id, c, text);
+}
+
 static void
 counsellor_message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 {
@@ -1775,7 +1777,7 @@ counsellor_message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 		return;
 	}
 	body = body_of(st);
-	if (body == NULL || blank(body)) {
+	if (body == NULL || str_blank(body)) {
 		/* chat states only: pass typing on once the chat is theirs */
 		const char *cs = chatstate_of(st);
 
@@ -1807,14 +1809,8 @@ counsellor_message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 		    cmd == CMD_ANSWER || cmd == CMD_APPOINTMENTS ||
 		    cmd == CMD_UNKNOWN)
 			counsellor_command(app, s, c, cmd, arg, body);
-		else {
-			const struct conf_counsellor *h =
-			    conf_counsellor_by_jid(app->conf, s->counsellor);
-
-			catalog_format(text, sizeof(text), counsellor_lang(c),
-			    MSG_NOT_YOURS, h ? h->name : "?");
-			session_notice(app, s->id, c, text);
-		}
+		else
+			not_yours(app, s, c);
 		free(body);
 		return;
 	}
@@ -1847,12 +1843,7 @@ counsellor_message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 			return;
 		}
 	} else if (!holds(s, c)) {
-		const struct conf_counsellor *h =
-		    conf_counsellor_by_jid(app->conf, s->counsellor);
-
-		catalog_format(text, sizeof(text), counsellor_lang(c),
-		    MSG_NOT_YOURS, h ? h->name : "?");
-		session_notice(app, s->id, c, text);
+		not_yours(app, s, c);
 		free(body);
 		return;
 	}
@@ -1959,7 +1950,7 @@ survey_answer(struct app *app, struct session *s, xmpp_stanza_t *m,
 		free(comment);
 		return;
 	}
-	save_rating(app, s, rating, comment && !blank(comment) ? comment :
+	save_rating(app, s, rating, comment && !str_blank(comment) ? comment :
 	    NULL);
 	bot_post(app, s, catalog_text(s->lang, MSG_SURVEY_THANKS), NULL);
 	free(rating_s);
@@ -2158,7 +2149,7 @@ room_message(struct app *app, struct session *s, xmpp_stanza_t *st,
 	if (is_our_nick(app, s, nick))
 		return;
 	body = body_of(st);
-	if (body == NULL || blank(body)) {
+	if (body == NULL || str_blank(body)) {
 		cs = chatstate_of(st);
 		if (cs && stanza_child(st, "delay", NS_DELAY) == NULL &&
 		    s->state == SESSION_ACTIVE && s->counsellor)

@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "error.h"
+#include "office.h"
 #include "slots.h"
 #include "util.h"
 
@@ -92,21 +93,6 @@ slots_local_time(const char *tz, int year, int mon, int mday,
 	if (offset_at(tz, l - DAY, &oa) < 0 || offset_at(tz, l + DAY, &ob) < 0)
 		return -1;
 	return resolve_local(tz, l, oa, ob, t);
-}
-
-static int
-is_holiday(const struct conf_office *o, const struct tm *tm)
-{
-	size_t i;
-
-	for (i = 0; i < o->nholidays; i++) {
-		const struct conf_date *d = &o->holidays[i].date;
-
-		if (d->month == tm->tm_mon + 1 && d->day == tm->tm_mday &&
-		    (d->year == 0 || d->year == tm->tm_year + 1900))
-			return 1;
-	}
-	return 0;
 }
 
 static int
@@ -195,7 +181,7 @@ slots_find(const struct slots_query *q, struct slot *out, size_t max,
 	for (d = 0; d < q->horizon_days && *n < max; d++) {
 		l0 = local_midnight(now_tm.tm_year + 1900, now_tm.tm_mon + 1,
 		    now_tm.tm_mday + d, &tm);
-		if (is_holiday(q->office, &tm))
+		if (office_is_holiday(q->office, &tm))
 			continue;
 		nday = day_candidates(q, l0, tm.tm_wday, &day, &cap);
 		if (nday > 1)

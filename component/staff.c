@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "app.h"
+#include "catalog.h"
 #include "conf.h"
 #include "log.h"
 #include "persona.h"
@@ -252,6 +253,18 @@ staff_note_taken(const char *bare)
 	taken[ntaken].jid = xstrdup(bare);
 	taken[ntaken].at = store_now();
 	ntaken++;
+}
+
+void
+staff_notice(struct app *app, const char *from,
+    const struct conf_counsellor *c, const char *text)
+{
+	size_t size = strlen(text) + 256;
+	char *buf = xcalloc(1, size);
+
+	catalog_format(buf, size, c->lang ? c->lang : "fr", MSG_PRIVATE, text);
+	stanza_send(app, stanza_message(app, from, c->jid, "chat", buf));
+	free(buf);
 }
 
 void

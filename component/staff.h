@@ -46,6 +46,13 @@ void staff_set_paused(struct app *app, const struct conf_counsellor *c,
 long staff_idle_seconds(const char *bare_jid);
 void staff_note_taken(const char *bare_jid);
 
+/*
+ * Sends counsellor c a private notice from the JID from (their persona or
+ * a v-<id>), marked in their language as never shown to the visitor.
+ */
+void staff_notice(struct app *app, const char *from,
+    const struct conf_counsellor *c, const char *text);
+
 /* Tells every counsellor their persona goes offline (shutdown). */
 void staff_shutdown(struct app *app);
 

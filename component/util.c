@@ -205,6 +205,15 @@ random_hex(char *out, size_t nbytes)
 }
 
 int
+str_blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (!isspace((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+int
 localpart_valid(const char *s)
 {
 	size_t n = 0;

@@ -45,6 +45,9 @@ void buf_free(struct buf *b);
  */
 int random_hex(char *out, size_t nbytes);
 
+/* Returns 1 if s is NULL, empty or only white space. */
+int str_blank(const char *s);
+
 /* Returns 1 if s is a valid localpart for our JIDs: [a-z0-9._-], 1..64. */
 int localpart_valid(const char *s);
 

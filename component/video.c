@@ -88,10 +88,7 @@ static void
 notice(struct app *app, const char *from, const struct conf_counsellor *c,
     const char *text)
 {
-	char buf[8192];
-
-	catalog_format(buf, sizeof(buf), clang(c), MSG_PRIVATE, text);
-	stanza_send(app, stanza_message(app, from, c->jid, "chat", buf));
+	staff_notice(app, from, c, text);
 }
 
 static int
