@@ -216,6 +216,14 @@ class Browser:
         return self.call("wait", bound=timeout + 10, sel=sel, text=text, state=state,
                          timeout=int(timeout * 1000))
 
+    def aria(self, sel):
+        """Playwright's ARIA snapshot of sel: roles and accessible names."""
+        return self.call("aria", sel=sel)
+
+    def focused(self):
+        """The focused element (through shadow roots): tag, cls, label."""
+        return self.call("focused")
+
     def text(self, sel):
         return self.call("text", sel=sel)
 

@@ -134,6 +134,10 @@ const commands = {
         // eslint-disable-next-line no-new-func
         return await page.evaluate(({ js, arg }) => new Function('arg', js)(arg), { js, arg });
     },
+    // The accessibility tree of an element, as Playwright's ARIA snapshot (YAML).
+    async aria({ sel, timeout }) {
+        return await loc(sel).first().ariaSnapshot({ timeout: timeout || DEFAULT_TIMEOUT });
+    },
     async focused() {
         return await page.evaluate(() => {
             let el = document.activeElement;

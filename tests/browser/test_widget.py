@@ -114,6 +114,14 @@ def test_conversation(server_cls, tmpdir):
     browser.wait(OTHER, "4 km")
     assert browser.count(OTHER, "5 km") == 0
     browser.wait(".aw-other .aw-edited", "corrigé")
+    # what a screen reader gets: a named dialog, named controls, a log
+    tree = browser.aria(PANEL)
+    for line in ('dialog "Office de tourisme de Cahors"',
+                 'button "Fermer la fenêtre de discussion"', 'combobox "Langue"',
+                 'log "Conversation"', 'textbox "Votre message"', 'button "Envoyer"',
+                 'text: Adam Assistant automatique · robot',
+                 'paragraph: "Claire : Bonjour Marie-Laure'):
+        assert line in tree, (line, tree)
     # the visitor types (the counsellor sees it) and sends; shown once
     since = marie.mark()
     browser.type(COMPOSER, "Merci ! Et pour les enfants ?")
@@ -132,7 +140,7 @@ def test_conversation(server_cls, tmpdir):
     # keyboard: Escape closes and gives the focus back to the launcher
     browser.press(COMPOSER, "Escape")
     browser.wait(PANEL, state="hidden")
-    focused = browser.call("focused")
+    focused = browser.focused()
     assert "aw-launcher" in focused["cls"], focused
     # closed, a new message: a badge on the launcher; opening clears it
     marie.send_message(v, "Pour les enfants, le sentier du Pech d'Angély.")
@@ -407,9 +415,21 @@ def test_languages_and_pages(server_cls, tmpdir):
     assert browser.eval("return localStorage.getItem('accueil:lang')") == "es"
     browser.reload()
     browser.wait(LAUNCHER, "¿Una pregunta?")
-    open_widget(browser)
-    browser.fill(QUESTION, "Hola, ¿hay visitas guiadas en español?")
-    browser.click(START)
+    # keyboard only: Enter on the launcher, the focus in the question, Tab
+    # to the button, Enter
+    browser.press(LAUNCHER, "Enter")
+    browser.wait(READY, timeout=20)
+    focused = browser.focused()
+    assert focused["tag"] == "textarea", focused
+    browser.call("keyboard", key="H")
+    browser.type(QUESTION, "ola, ¿hay visitas guiadas en español?")
+    for _ in range(20):
+        browser.call("keyboard", key="Tab")
+        if browser.focused()["cls"] == "aw-btn aw-btn-wide":
+            break
+    else:
+        raise AssertionError(f"Tab never reached the send button: {browser.focused()}")
+    browser.call("keyboard", key="Enter")
     tom = desk.staff["tom"]
     v = offer_to(tom, "visitas guiadas", timeout=20)
     row = desk.rows("SELECT lang, lang_source FROM sessions WHERE id = ?", v.split("@")[0])[0]

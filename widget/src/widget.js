@@ -137,7 +137,7 @@ export class Widget {
 
         this.prechat = this.buildPrechat();
         this.log = h('ol', { id: ids.log, class: 'aw-log', role: 'log', 'aria-live': 'off',
-            'data-t-attr': 'aria-label:composerLabel', hidden: true });
+            'data-t-attr': 'aria-label:conversation', hidden: true });
         this.body = h('div', { class: 'aw-body' }, this.prechat, this.log);
 
         this.queueEl = h('p', { class: 'aw-queue', role: 'status', hidden: true });
