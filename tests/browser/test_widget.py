@@ -209,6 +209,31 @@ def test_reload_and_resume(server_cls, tmpdir):
     no_page_errors(browser)
 
 
+def test_server_restart(server_cls, tmpdir):
+    """The XMPP server restarts under the widget: BOSH fails, the widget
+    retries with back-off, logs in again and rejoins the (persistent) room."""
+    desk, site, browser = start(server_cls, tmpdir)
+    ask(browser, "Bonjour, les horaires de la cathédrale ?", name="Hugo")
+    v = take(desk, browser, "cathédrale", "Bonjour Hugo, de 8 h à 19 h.")
+    desk.daemon.mark_log()
+    desk.server.restart()
+    browser.wait(".aw-status[data-state=reconnecting]", timeout=60)
+    desk.daemon.wait_log(desk.daemon.connected_line, timeout=30)
+    marie = desk.staff["marie"] = desk.login_counsellor("marie")
+    browser.wait(".aw-panel[data-phase=joined]", timeout=90)
+    browser.wait(READY, timeout=30)
+    marie.send_message(v, "Et la visite du cloître est libre.")
+    browser.wait(OTHER, "cloître", timeout=30)
+    since = marie.mark()
+    browser.fill(COMPOSER, "Merci beaucoup !")
+    browser.press(COMPOSER, "Enter")
+    marie.wait_for(lambda s: is_from_v(s) and "Merci beaucoup" in body(s), since=since,
+                   timeout=20)
+    pause(1)
+    assert browser.count(OTHER, "de 8 h à 19 h") == 1
+    no_page_errors(browser)
+
+
 def test_queue_when_nobody_is_free(server_cls, tmpdir):
     desk, site, browser = start(server_cls, tmpdir)
     marie = desk.staff["marie"]
@@ -445,6 +470,7 @@ def test_languages_and_pages(server_cls, tmpdir):
 
 
 if __name__ == "__main__":
-    run([test_conversation, test_reload_and_resume, test_queue_when_nobody_is_free,
+    run([test_conversation, test_reload_and_resume, test_server_restart,
+         test_queue_when_nobody_is_free,
          test_closed_hours, test_survey, test_video_appointment,
          test_languages_and_pages])
