@@ -38,6 +38,9 @@ log_enabled(enum log_level level)
 	return level >= log_min;
 }
 
+static void vlog(enum log_level level, const char *fmt, va_list ap,
+    const char *suffix) __attribute__((format(printf, 2, 0)));
+
 static void
 vlog(enum log_level level, const char *fmt, va_list ap, const char *suffix)
 {
