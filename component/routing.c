@@ -258,7 +258,8 @@ candidates(struct app *app, const struct session_info *s,
 		out[n].idle = staff_idle_seconds(c->jid);
 		n++;
 	}
-	qsort(out, n, sizeof(*out), by_load_then_idle);
+	if (n > 1)
+		qsort(out, n, sizeof(*out), by_load_then_idle);
 	if (strcmp(o->routing, "round-robin") == 0 && n > 1) {
 		/* rotate by configuration order, after the last one offered */
 		const char *last = rr_last(o->id);
@@ -632,7 +633,8 @@ routing_tick(void *ud)
 	if (!link_is_up(app->link))
 		return 1;
 	session_foreach(-1, collect, app, &q);
-	qsort(q.v, q.n, sizeof(*q.v), by_priority);
+	if (q.n > 1)
+		qsort(q.v, q.n, sizeof(*q.v), by_priority);
 	for (i = 0; i < nrs; i++)
 		rs[i].seen = 0;
 	for (i = 0; i < q.n; i++) {
