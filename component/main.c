@@ -234,6 +234,16 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (check) {
+		/* plugins check what only they can: secret files, providers */
+		int ok = plugin_start_all(app.conf) == 0;
+
+		plugin_stop_all();
+		if (!ok) {
+			log_warnx("%s: a plugin refused its options (see above)",
+			    path);
+			conf_free(app.conf);
+			return 1;
+		}
 		conf_dump(app.conf, stdout);
 		fprintf(stderr, "%s: configuration OK\n", path);
 		conf_free(app.conf);
