@@ -27,6 +27,43 @@ struct pushed {
 static struct pushed *pushed;
 static size_t npushed;
 
+/*
+ * Who sent a directed presence to a desk (the widget does, to learn the
+ * state): they get the changes too, until they send unavailable.
+ */
+#define MAX_WATCHERS 10000
+struct watcher {
+	char *office;
+	char *jid;
+};
+static struct watcher *watchers;
+static size_t nwatchers;
+
+static void
+watch(const char *office, const char *jid, int on)
+{
+	size_t i;
+
+	for (i = 0; i < nwatchers; i++)
+		if (strcmp(watchers[i].office, office) == 0 &&
+		    strcmp(watchers[i].jid, jid) == 0)
+			break;
+	if (!on) {
+		if (i < nwatchers) {
+			free(watchers[i].office);
+			free(watchers[i].jid);
+			watchers[i] = watchers[--nwatchers];
+		}
+		return;
+	}
+	if (i < nwatchers || nwatchers >= MAX_WATCHERS)
+		return;
+	watchers = xreallocarray(watchers, nwatchers + 1, sizeof(*watchers));
+	watchers[nwatchers].office = xstrdup(office);
+	watchers[nwatchers].jid = xstrdup(jid);
+	nwatchers++;
+}
+
 int
 office_is_holiday(const struct conf_office *o, const struct tm *tm)
 {
@@ -241,6 +278,9 @@ office_refresh(struct app *app)
 			    "office-open" : "office-closed", NULL);
 		}
 		store_subscriber_foreach(app->store, o->id, push_one, app);
+		for (size_t k = 0; k < nwatchers; k++)
+			if (strcmp(watchers[k].office, o->id) == 0)
+				push_one(o->id, watchers[k].jid, app);
 	}
 }
 
@@ -272,6 +312,14 @@ office_reset(void)
 {
 	size_t i;
 
+	for (i = 0; i < nwatchers; i++) {
+		free(watchers[i].office);
+		free(watchers[i].jid);
+	}
+	free(watchers);
+	watchers = NULL;
+	nwatchers = 0;
+
 	for (i = 0; i < npushed; i++)
 		free(pushed[i].id);
 	free(pushed);
@@ -292,8 +340,12 @@ office_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 		return ROUTE_PASS;
 	desk = xasprintf("%s@%s", r->office->id, app->conf->domain);
 	bare = stanza_bare(r->from);
+	if (type && strcmp(type, "unavailable") == 0)
+		watch(r->office->id, r->from, 0);
 	if (type == NULL || strcmp(type, "probe") == 0) {
 		/* directed presence or probe: answer with the state */
+		if (type == NULL)
+			watch(r->office->id, r->from, 1);
 		stanza_send(app, desk_presence(app, r->office, r->from,
 		    type == NULL ? lang : NULL));
 	} else if (strcmp(type, "subscribe") == 0) {

@@ -441,8 +441,18 @@ send_presence_join(struct app *app, struct session *s, const char *local,
 	h = stanza_add(x, "history", NULL);
 	snprintf(n, sizeof(n), "%d", history);
 	xmpp_stanza_set_attribute(h, "maxstanzas", n);
-	if (local)
+	if (local) {
+		char *jid = xasprintf("%s@%s", local, app->conf->domain);
+		xmpp_stanza_t *pe = stanza_add(p, "persona",
+		    "urn:accueil:persona:0");
+
 		persona_add_photo(p, local);
+		/* who this occupant is: a persona of ours, never a person's JID */
+		xmpp_stanza_set_attribute(pe, "jid", jid);
+		xmpp_stanza_set_attribute(pe, "role", conf_bot(app->conf,
+		    local) ? "bot" : "counsellor");
+		free(jid);
+	}
 	stanza_send(app, p);
 	free(from);
 	free(to);
@@ -785,7 +795,9 @@ config_value(struct app *app, struct session *s, const char *var,
 		{"muc#roomconfig_allowpm", "none"},
 		{"allow_private_messages", "0"},
 		{"allow_private_messages_from_visitors", "nobody"},
-		{"allow_query_users", "0"},
+		/* the only other occupants are our personas: the widget asks
+		 * for their vCards through the room */
+		{"allow_query_users", "1"},
 		{"allow_subscription", "0"},
 		{"muc#roomconfig_maxusers", "10"},
 		{"muc#roomconfig_historylength", "50"},
