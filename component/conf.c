@@ -28,7 +28,6 @@
 #include "conf.h"
 #include "log.h"
 #include "plugin.h"
-#include "routing.h"
 #include "util.h"
 
 #define CONF_MAX_SIZE (4 * 1024 * 1024)
@@ -1249,20 +1248,16 @@ check_semantics(struct ctx *c)
 				err(c, o->hours[k].line, "<hours>: open must "
 				    "be before close");
 		check_avatar(c, o->avatar, o->line);
-		for (k = 0; routing_strategies[k]; k++)
-			if (o->routing && strcmp(o->routing,
-			    routing_strategies[k]) == 0)
-				break;
-		for (size_t r = 0; r < o->reminders.n; r++) {
+		for (k = 0; k < o->reminders.n; k++) {
 			char *end;
-			long m = strtol(o->reminders.v[r], &end, 10);
+			long m = strtol(o->reminders.v[k], &end, 10);
 
 			if (*end || m < 1 || m > 10080)
 				err(c, o->line, "office \"%s\": reminders must "
 				    "be minutes from 1 to 10080, not \"%s\"",
-				    o->id, o->reminders.v[r]);
+				    o->id, o->reminders.v[k]);
 		}
-		if (o->routing && routing_strategies[k] == NULL)
+		if (o->routing && !plugin_is_routing(o->routing))
 			err(c, o->line, "office \"%s\": unknown routing "
 			    "\"%s\" (expected ring-group, round-robin or "
 			    "least-busy)", o->id, o->routing);

@@ -26,10 +26,17 @@ extern const struct accueil_plugin accueil_plugin_jitsi;
 extern const struct accueil_plugin accueil_plugin_bigbluebutton;
 extern const struct accueil_plugin accueil_plugin_url_template;
 
+extern const struct accueil_plugin accueil_plugin_ring_group;
+extern const struct accueil_plugin accueil_plugin_round_robin;
+extern const struct accueil_plugin accueil_plugin_least_busy;
+
 const struct accueil_plugin *const plugin_builtins[] = {
 #ifdef HAVE_CLD2
 	&accueil_plugin_cld2,
 #endif
+	&accueil_plugin_ring_group,
+	&accueil_plugin_round_robin,
+	&accueil_plugin_least_busy,
 	&accueil_plugin_jitsi,
 	&accueil_plugin_bigbluebutton,
 	&accueil_plugin_url_template,
@@ -281,14 +288,16 @@ plugin_start_all(const struct conf *conf)
 		struct running *r = &running[nrunning];
 
 		/*
-		 * Language detection is on by default when built in: the
-		 * design asks for it. Other kinds run only when configured.
+		 * Language detection and the routing strategies are on by
+		 * default when built in (offices name their strategy). Other
+		 * kinds run only when configured.
 		 */
 		optstore[nrunning].plugin = p;
 		optstore[nrunning].cp = conf_plugin(conf, p->name);
 		optstore[nrunning].dir = conf->dir;
 		if (optstore[nrunning].cp == NULL &&
-		    p->kind != ACCUEIL_PLUGIN_LANGDETECT)
+		    p->kind != ACCUEIL_PLUGIN_LANGDETECT &&
+		    p->kind != ACCUEIL_PLUGIN_ROUTING)
 			continue;
 		r->plugin = p;
 		r->cp = optstore[nrunning].cp;
@@ -316,6 +325,49 @@ plugin_stop_all(void)
 	running = NULL;
 	optstore = NULL;
 	nrunning = 0;
+}
+
+int
+plugin_is_routing(const char *name)
+{
+	const struct accueil_plugin *p = plugin_find(name);
+
+	return p && p->kind == ACCUEIL_PLUGIN_ROUTING;
+}
+
+static struct running *
+running_named(const char *name, enum accueil_plugin_kind kind)
+{
+	size_t i;
+
+	for (i = 0; name && i < nrunning; i++)
+		if (running[i].plugin->kind == kind &&
+		    strcmp(running[i].plugin->name, name) == 0)
+			return &running[i];
+	return NULL;
+}
+
+int
+plugin_routing_order(const char *name, const char *office, int offer_size,
+    struct accueil_candidate *cands, size_t n)
+{
+	struct running *r = running_named(name, ACCUEIL_PLUGIN_ROUTING);
+	int k;
+
+	if (r == NULL || r->plugin->ops.routing->order == NULL)
+		return -1;
+	k = r->plugin->ops.routing->order(r->state, office, offer_size, cands,
+	    n);
+	return k < 1 ? 1 : k;
+}
+
+void
+plugin_routing_offered(const char *name, const char *office, const char *jid)
+{
+	struct running *r = running_named(name, ACCUEIL_PLUGIN_ROUTING);
+
+	if (r && r->plugin->ops.routing->offered)
+		r->plugin->ops.routing->offered(r->state, office, jid);
 }
 
 int

@@ -115,6 +115,25 @@ struct accueil_video_ops {
 	    struct accueil_meeting_links *links);
 };
 
+/* A counsellor who could be offered a session (routing plugins). */
+struct accueil_candidate {
+	const char *jid;	/* borrowed */
+	int load;		/* active chats + open offers */
+	long idle;		/* seconds since they last took a chat */
+	int rank;		/* place in the configuration, from 0 */
+};
+
+/*
+ * Routing: order sorts cands best first for a session of office and
+ * returns how many counsellors one wave of offers adds (>= 1); offered
+ * tells the plugin who got an offer (round robin remembers).
+ */
+struct accueil_routing_ops {
+	int (*order)(void *state, const char *office, int offer_size,
+	    struct accueil_candidate *cands, size_t n);
+	void (*offered)(void *state, const char *office, const char *jid);
+};
+
 struct accueil_plugin {
 	const char *name;
 	int abi;			/* ACCUEIL_PLUGIN_ABI */
@@ -128,6 +147,7 @@ struct accueil_plugin {
 	union {
 		const struct accueil_langdetect_ops *langdetect;
 		const struct accueil_video_ops *video;
+		const struct accueil_routing_ops *routing;
 	} ops;
 };
 
@@ -172,6 +192,18 @@ int plugin_make_meeting(const struct accueil_meeting *m,
 
 /* Frees the strings of links and sets them to NULL; NULL is fine. */
 void plugin_meeting_links_free(struct accueil_meeting_links *links);
+
+/* 1 if name is a routing plugin (office's routing="..."). */
+int plugin_is_routing(const char *name);
+
+/*
+ * Orders cands with the routing plugin called name; returns how many one
+ * wave adds, or -1 if there is no such running plugin.
+ */
+int plugin_routing_order(const char *name, const char *office,
+    int offer_size, struct accueil_candidate *cands, size_t n);
+void plugin_routing_offered(const char *name, const char *office,
+    const char *jid);
 
 /* The name of the running video provider, or NULL if none. Static. */
 const char *plugin_video_name(void);

@@ -18,6 +18,7 @@
 #include "link.h"
 #include "log.h"
 #include "office.h"
+#include "plugin.h"
 #include "routing.h"
 #include "session.h"
 #include "staff.h"
@@ -27,9 +28,6 @@
 
 #define TRANSFER_WAVES 3	/* offer timeouts a transfer may take */
 #define DEFAULT_TAKE 60		/* seconds to take, before any history */
-
-const char *const routing_strategies[] = {"ring-group", "round-robin",
-    "least-busy", NULL};
 
 struct rstate {
 	char *id;
@@ -41,14 +39,6 @@ struct rstate {
 
 static struct rstate *rs;
 static size_t nrs;
-
-/* Round robin: the last counsellor offered per office. */
-struct rr {
-	char *office;
-	char *last;
-};
-static struct rr *rrs;
-static size_t nrrs;
 
 static struct rstate *
 rstate(const char *id)
@@ -75,34 +65,6 @@ rstate_drop(const char *id)
 			rs[i] = rs[--nrs];
 			return;
 		}
-}
-
-static const char *
-rr_last(const char *office)
-{
-	size_t i;
-
-	for (i = 0; i < nrrs; i++)
-		if (strcmp(rrs[i].office, office) == 0)
-			return rrs[i].last;
-	return NULL;
-}
-
-static void
-rr_set(const char *office, const char *jid)
-{
-	size_t i;
-
-	for (i = 0; i < nrrs; i++)
-		if (strcmp(rrs[i].office, office) == 0) {
-			free(rrs[i].last);
-			rrs[i].last = xstrdup(jid);
-			return;
-		}
-	rrs = xreallocarray(rrs, nrrs + 1, sizeof(*rrs));
-	rrs[nrrs].office = xstrdup(office);
-	rrs[nrrs].last = xstrdup(jid);
-	nrrs++;
 }
 
 /* ---- store look-ups ----------------------------------------------------- */
@@ -208,33 +170,16 @@ eligible(struct app *app, const struct conf_counsellor *c, const char *office)
 	    c->max_chats;
 }
 
-struct cand {
-	const struct conf_counsellor *c;
-	int load;
-	long idle;
-};
-
-static int
-by_load_then_idle(const void *a, const void *b)
-{
-	const struct cand *x = a, *y = b;
-
-	if (x->load != y->load)
-		return x->load - y->load;
-	if (x->idle != y->idle)
-		return x->idle > y->idle ? -1 : 1;
-	return strcmp(x->c->jid, y->c->jid);
-}
-
 /*
  * Fills cands with the counsellors who could be offered session s now,
  * speaking one of langs, not yet offered it, ordered by the office's
- * strategy. Returns how many.
+ * routing plugin. Returns how many; *wave is how many one wave adds.
  */
 static size_t
 candidates(struct app *app, const struct session_info *s,
     const struct conf_office *o, const struct strlist *langs,
-    const char *only, const char *except, struct cand *out)
+    const char *only, const char *except, struct accueil_candidate *out,
+    int *wave)
 {
 	size_t i, k, n = 0;
 
@@ -252,45 +197,20 @@ candidates(struct app *app, const struct session_info *s,
 		if (!speaks || !eligible(app, c, o->id) ||
 		    was_offered(app, s->id, c->jid))
 			continue;
-		out[n].c = c;
+		out[n].jid = c->jid;
 		out[n].load = session_count_active(c->jid) +
 		    held_offers(app, c->jid);
 		out[n].idle = staff_idle_seconds(c->jid);
+		out[n].rank = (int)i;
 		n++;
 	}
-	if (n > 1)
-		qsort(out, n, sizeof(*out), by_load_then_idle);
-	if (strcmp(o->routing, "round-robin") == 0 && n > 1) {
-		/* rotate by configuration order, after the last one offered */
-		const char *last = rr_last(o->id);
-		size_t start = 0, j;
-		struct cand *tmp = xcalloc(n, sizeof(*tmp));
-
-		for (i = 0; i < n; i++)
-			out[i].idle = (long)(out[i].c - app->conf->counsellors);
-		for (i = 0; last && i < app->conf->ncounsellors; i++)
-			if (strcasecmp(app->conf->counsellors[i].jid, last) == 0)
-				start = i + 1;
-		for (j = 0, k = 0; j < app->conf->ncounsellors; j++) {
-			size_t want = (start + j) % app->conf->ncounsellors;
-
-			for (i = 0; i < n; i++)
-				if ((size_t)out[i].idle == want)
-					tmp[k++] = out[i];
-		}
-		memcpy(out, tmp, n * sizeof(*out));
-		free(tmp);
+	*wave = plugin_routing_order(o->routing, o->id, o->offer_size, out, n);
+	if (*wave < 1) {
+		log_warnx("routing: no running routing plugin \"%s\"",
+		    o->routing);
+		*wave = o->offer_size;
 	}
 	return n;
-}
-
-/* How many counsellors a wave adds, by strategy. */
-static int
-per_wave(const struct conf_office *o)
-{
-	if (strcmp(o->routing, "ring-group") == 0)
-		return o->offer_size;
-	return 1;
 }
 
 /* ---- offers ----------------------------------------------------------------- */
@@ -345,7 +265,9 @@ offer_one(struct app *app, const struct session_info *s,
 		return 0;
 	store_event(app->store, s->office, s->id, "offered", c->jid);
 	send_offer(app, s, c);
-	rr_set(s->office, c->jid);
+	if (conf_office(app->conf, s->office))
+		plugin_routing_offered(conf_office(app->conf, s->office)->routing,
+		    s->office, c->jid);
 	log_info("session %s: offered to %s", s->id, c->jid);
 	return 1;
 }
@@ -399,10 +321,10 @@ widen(struct app *app, const struct session_info *s,
     const struct conf_office *o, int64_t now)
 {
 	struct rstate *r = rstate(s->id);
-	struct cand *cands = xcalloc(app->conf->ncounsellors + 1,
+	struct accueil_candidate *cands = xcalloc(app->conf->ncounsellors + 1,
 	    sizeof(*cands));
 	struct strlist langs = {0};
-	int wave, target, have, sent = 0;
+	int wave, target, have, sent = 0, per_wave;
 	long timeout = o->offer_timeout;
 	const char *only = NULL;
 	size_t n, i;
@@ -410,33 +332,23 @@ widen(struct app *app, const struct session_info *s,
 	if (r->first_offer == 0 && all_offers(app, s->id) > 0)
 		r->first_offer = now;	/* offers from before a restart */
 	wave = r->first_offer ? 1 + (int)((now - r->first_offer) / timeout) : 1;
-	target = per_wave(o) * wave;
 	have = all_offers(app, s->id);
-	if (have >= target && open_offers(app, s->id) > 0)
-		goto out;
-	if (have >= target)
-		target = have + per_wave(o);	/* all declined: next ones */
 
 	if (s->transfer_to) {
-		if (conf_counsellor_by_persona(app->conf, s->transfer_to))
-			only = s->transfer_to;
-		else
+		const struct conf_counsellor *to =
+		    conf_counsellor_by_persona(app->conf, s->transfer_to);
+
+		if (to) {
+			/* a named colleague, in any language they speak */
+			only = to->persona;
+			for (i = 0; i < to->languages.n; i++)
+				strlist_add(&langs, to->languages.v[i]);
+		} else
 			strlist_add(&langs, s->transfer_to);
-		if (only)
-			strlist_add(&langs, "*");
 	} else
 		strlist_add(&langs, s->lang);
-	if (only) {
-		/* any language: a named colleague */
-		strlist_free(&langs);
-		for (i = 0; i < app->conf->ncounsellors; i++)
-			if (strcmp(app->conf->counsellors[i].persona, only) == 0)
-				for (size_t k = 0; k < app->conf->
-				    counsellors[i].languages.n; k++)
-					strlist_add(&langs, app->conf->
-					    counsellors[i].languages.v[k]);
-	}
-	n = candidates(app, s, o, &langs, only, s->transfer_from, cands);
+	n = candidates(app, s, o, &langs, only, s->transfer_from, cands,
+	    &per_wave);
 	/*
 	 * Nobody left who speaks the language: after the first wave (or at
 	 * once when no speaker can take it at all), the fallback languages.
@@ -446,11 +358,17 @@ widen(struct app *app, const struct session_info *s,
 		for (i = 0; i < o->fallback_langs.n; i++)
 			if (strcmp(o->fallback_langs.v[i], s->lang) != 0)
 				strlist_add(&langs, o->fallback_langs.v[i]);
-		n = langs.n ? candidates(app, s, o, &langs, NULL, NULL,
-		    cands) : 0;
+		n = langs.n ? candidates(app, s, o, &langs, NULL, NULL, cands,
+		    &per_wave) : 0;
 	}
+	target = per_wave * wave;
+	if (have >= target && open_offers(app, s->id) > 0)
+		goto out;
+	if (have >= target)
+		target = have + per_wave;	/* all declined: next ones */
 	for (i = 0; i < n && have < target; i++)
-		if (offer_one(app, s, cands[i].c)) {
+		if (offer_one(app, s, conf_counsellor_by_jid(app->conf,
+		    cands[i].jid))) {
 			have++;
 			sent++;
 		}

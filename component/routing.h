@@ -62,7 +62,4 @@ void routing_session_closed(struct app *app, const char *id);
 void routing_desk_status(struct app *app, const char *office,
     struct desk_status *ds);
 
-/* Names of the routing strategies, NULL-terminated (for the config). */
-extern const char *const routing_strategies[];
-
 #endif

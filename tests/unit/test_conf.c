@@ -206,6 +206,9 @@ test_refused(void)
 	    TAIL, 6, "fallback language \"en\"");
 	refused("doctype", "<!DOCTYPE accueil [<!ENTITY x 'y'>]>\n<accueil/>",
 	    1, "DOCTYPE");
+	refused("unknown routing strategy", HEAD "<office id='x' name='X' "
+	    "timezone='UTC' languages='fr' bot='adam' routing='lottery'/>\n"
+	    TAIL, 6, "unknown routing \"lottery\"");
 	refused("text where none belongs", HEAD OFFICE "<admin "
 	    "jid='a@ot.example'>hello</admin>\n" TAIL, 9, "text is not allowed");
 }
