@@ -121,8 +121,66 @@ def test_wrong_secret_is_retried(server_cls, tmpdir):
     daemon.stop()
 
 
+FIGEAC = """\
+  <office id="figeac" name="Office de tourisme de Figeac" timezone="Europe/Paris"
+          languages="fr en" bot="adam">
+    <hours days="mon-sun" open="00:00" close="24:00"/>
+  </office>"""
+
+
+def office_items(client):
+    reply = client.iq(D, query(DISCO_ITEMS_NS))
+    return sorted(i.get("jid") for i in children(reply, f"{{{DISCO_ITEMS_NS}}}query/{{{DISCO_ITEMS_NS}}}item"))
+
+
+def test_reload_and_refused_reload(server_cls, tmpdir):
+    server, daemon = start_desk(server_cls, tmpdir)
+    client = Client(server, "marie", "secret-marie")
+    assert office_items(client) == [OFFICE]
+    # a valid new configuration is taken on SIGHUP
+    daemon.write_config(extra_xml=FIGEAC)
+    daemon.hup()
+    daemon.wait_log(r"configuration reloaded", timeout=10)
+    assert office_items(client) == [OFFICE, f"figeac@{D}"]
+    # a broken one is refused with its line, and the running one stays
+    good = daemon.conf_path.read_text()
+    daemon.conf_path.write_text(good.replace("<bot ", "<bott ", 1))
+    daemon.hup()
+    m = daemon.wait_log(r"reload refused: \d+ errors? in", timeout=10)
+    log = daemon.log_text()
+    assert "accueil.conf.xml:" in log and "unknown element <bott>" in log, log[-2000:]
+    assert daemon.running()
+    assert_pong(client)
+    assert office_items(client) == [OFFICE, f"figeac@{D}"]
+    daemon.stop()   # SIGTERM: the harness checks the exit status is 0
+
+
+def test_check_mode(server_cls, tmpdir):
+    import subprocess
+    server = server_cls(tmpdir)     # not started: -n needs no server
+    daemon = Accueild(server, tmpdir)
+    ok = subprocess.run([daemon.binary, "-n", "-f", str(daemon.conf_path)],
+                        capture_output=True, text=True, timeout=30)
+    assert ok.returncode == 0, ok.stderr
+    assert "configuration OK" in ok.stderr and "<accueil>" in ok.stdout
+    assert server.secret not in ok.stdout + ok.stderr, "the secret leaked"
+    daemon.conf_path.write_text(daemon.conf_path.read_text().replace(
+        'retention-days="365"', 'retention-days="forever"'))
+    bad = subprocess.run([daemon.binary, "-n", "-f", str(daemon.conf_path)],
+                         capture_output=True, text=True, timeout=30)
+    assert bad.returncode == 1, bad
+    assert "accueil.conf.xml:" in bad.stderr and "whole number" in bad.stderr, bad.stderr
+    daemon.secret_path.chmod(0o644)
+    daemon.conf_path.write_text(daemon.conf_path.read_text().replace(
+        'retention-days="forever"', 'retention-days="365"'))
+    loose = subprocess.run([daemon.binary, "-n", "-f", str(daemon.conf_path)],
+                           capture_output=True, text=True, timeout=30)
+    assert loose.returncode == 1 and "chmod 600" in loose.stderr, loose.stderr
+
+
 if __name__ == "__main__":
     harness.run([test_disco_info_and_items, test_version, test_ping,
                  test_unknown_iq_gets_an_error,
                  test_reconnects_after_server_restart,
-                 test_wrong_secret_is_retried])
+                 test_wrong_secret_is_retried, test_reload_and_refused_reload,
+                 test_check_mode])
