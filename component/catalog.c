@@ -132,6 +132,9 @@ static const struct entry entries[] = {
 		[MSG_VIDEO_COUNSELLOR_CANCELLED] = "Rendez-vous #%1$ld (%2$s) annulé ; le créneau est de nouveau libre.",
 		[MSG_VIDEO_NOT_FOUND] = "Pas de rendez-vous à venir n° %1$s.",
 		[MSG_VIDEO_NOT_HERE] = "Cette commande se tape dans une conversation avec un visiteur (v-…).",
+		[MSG_COACH_NAME] = "Conseil : le visiteur s'appelle %1$s ; l'appeler par son prénom rend l'échange plus chaleureux.",
+		[MSG_COACH_VOUS] = "Conseil : les visiteurs se vouvoient (« vous »), même s'ils vous tutoient.",
+		[MSG_COACH_WAITED] = "Le visiteur attendait depuis %1$ld min %2$02ld s.",
 	}},
 	{"ca", {
 		[MSG_OFFICE_OPEN] = "Xat obert: un assessor us respon.",
@@ -244,6 +247,9 @@ static const struct entry entries[] = {
 		[MSG_VIDEO_COUNSELLOR_CANCELLED] = "Cita #%1$ld (%2$s) anul·lada.",
 		[MSG_VIDEO_NOT_FOUND] = "Cap cita núm. %1$s.",
 		[MSG_VIDEO_NOT_HERE] = "Escriviu aquesta ordre en una conversa.",
+		[MSG_COACH_NAME] = "Consell: el visitant es diu %1$s; dir-li pel nom fa la conversa més propera.",
+		[MSG_COACH_VOUS] = "Consell: en francès, tracteu els visitants de «vous».",
+		[MSG_COACH_WAITED] = "El visitant esperava des de feia %1$ld min %2$02ld s.",
 	}},
 	{"en", {
 		[MSG_OFFICE_OPEN] = "Chat open: an advisor will answer you.",
@@ -356,6 +362,9 @@ static const struct entry entries[] = {
 		[MSG_VIDEO_COUNSELLOR_CANCELLED] = "Appointment #%1$ld (%2$s) cancelled; the time is free again.",
 		[MSG_VIDEO_NOT_FOUND] = "No upcoming appointment number %1$s.",
 		[MSG_VIDEO_NOT_HERE] = "Type this command in a conversation with a visitor (v-…).",
+		[MSG_COACH_NAME] = "Tip: the visitor's name is %1$s; using their first name makes the chat warmer.",
+		[MSG_COACH_VOUS] = "Tip: address visitors formally in French (\"vous\", not \"tu\").",
+		[MSG_COACH_WAITED] = "The visitor had been waiting for %1$ld min %2$02ld s.",
 	}},
 	{"es", {
 		[MSG_OFFICE_OPEN] = "Chat abierto: un asesor le responde.",
@@ -468,6 +477,9 @@ static const struct entry entries[] = {
 		[MSG_VIDEO_COUNSELLOR_CANCELLED] = "Cita #%1$ld (%2$s) cancelada.",
 		[MSG_VIDEO_NOT_FOUND] = "Ninguna cita n.º %1$s.",
 		[MSG_VIDEO_NOT_HERE] = "Escriba este comando en una conversación.",
+		[MSG_COACH_NAME] = "Consejo: el visitante se llama %1$s; llamarle por su nombre hace la conversación más cercana.",
+		[MSG_COACH_VOUS] = "Consejo: en francés, trate a los visitantes de «vous».",
+		[MSG_COACH_WAITED] = "El visitante esperaba desde hacía %1$ld min %2$02ld s.",
 	}},
 	{"de", {
 		[MSG_OFFICE_OPEN] = "Chat geöffnet: eine Beraterin oder ein Berater antwortet Ihnen.",
@@ -580,6 +592,9 @@ static const struct entry entries[] = {
 		[MSG_VIDEO_COUNSELLOR_CANCELLED] = "Termin #%1$ld (%2$s) abgesagt.",
 		[MSG_VIDEO_NOT_FOUND] = "Kein Termin Nr. %1$s.",
 		[MSG_VIDEO_NOT_HERE] = "Diesen Befehl in einem Gespräch eingeben.",
+		[MSG_COACH_NAME] = "Tipp: Der Besucher heißt %1$s; mit Vornamen wirkt das Gespräch freundlicher.",
+		[MSG_COACH_VOUS] = "Tipp: Auf Französisch Besucher siezen („vous“).",
+		[MSG_COACH_WAITED] = "Der Besucher wartete seit %1$ld Min. %2$02ld s.",
 	}},
 };
 

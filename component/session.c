@@ -94,6 +94,8 @@ struct session {
 	int survey_prompts;
 	int told_left;
 	int contact_prompts;	/* offline: times the contact was asked */
+	int coached;		/* editorial hints given (bits) */
+	int counsellor_msgs;	/* counsellor messages relayed */
 	const char *close_pending;	/* close at the next tick, reason */
 };
 
@@ -1656,6 +1658,13 @@ session_taken(struct app *app, const char *id, const struct conf_counsellor *c)
 	catalog_format(text, sizeof(text), counsellor_lang(c),
 	    MSG_TAKEN_BY_YOU, c->name);
 	session_notice(app, s->id, c, text);
+	if (!old && store_now() - s->created >= 60) {
+		long waited = (long)(store_now() - s->created);
+
+		catalog_format(text, sizeof(text), counsellor_lang(c),
+		    MSG_COACH_WAITED, waited / 60, waited % 60);
+		session_notice(app, s->id, c, text);
+	}
 	if (old)
 		send_context(app, s, c);
 	if (s->bot_joined)
@@ -1704,6 +1713,55 @@ chatstate_of(xmpp_stanza_t *m)
 	return NULL;
 }
 
+/* 1 if word appears in text as a whole word (ASCII case folded). */
+static int
+has_word_ci(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = text; *p; p++) {
+		if (strncasecmp(p, word, n) != 0)
+			continue;
+		if ((p == text || !isalnum((unsigned char)p[-1])) &&
+		    !isalnum((unsigned char)p[n]) && p[n] != '\'')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The editorial line of the field (seeds/): address the visitor by first
+ * name, say "vous" in French. Private hints, once each per session.
+ */
+static void
+coach(struct app *app, struct session *s, const struct conf_counsellor *c,
+    const char *text)
+{
+	static const char *const tu[] = {"tu", "toi", "ton", "ta", "tes",
+	    "t'", NULL};
+	char hint[512];
+	size_t i;
+
+	s->counsellor_msgs++;
+	if (s->name && strcasestr(text, s->name))
+		s->coached |= 1;	/* used: no hint needed */
+	if (!(s->coached & 1) && s->name && s->counsellor_msgs == 2) {
+		s->coached |= 1;
+		catalog_format(hint, sizeof(hint), counsellor_lang(c),
+		    MSG_COACH_NAME, s->name);
+		session_notice(app, s->id, c, hint);
+	}
+	if (!(s->coached & 2) && strcmp(s->lang, "fr") == 0)
+		for (i = 0; tu[i]; i++)
+			if (has_word_ci(text, tu[i]) || (strcmp(tu[i], "t'") ==
+			    0 && strcasestr(text, " t'"))) {
+				s->coached |= 2;
+				notice_msg(app, s, c, MSG_COACH_VOUS);
+				break;
+			}
+}
+
 /* Commits a counsellor's text, then relays it (now or at the join). */
 static void
 relay_counsellor_text(struct app *app, struct session *s,
@@ -1724,6 +1782,8 @@ relay_counsellor_text(struct app *app, struct session *s,
 		    s->id, MAX_BODY);
 	row = save_message(app, s, "counsellor", c->persona, copy, origin,
 	    relay, NULL, root);
+	if (row > 0)
+		coach(app, s, c, copy);
 	if (row < 0)
 		notice_msg(app, s, c, MSG_RELAY_FAILED);
 	else if (s->persona_joined && room_send(app, s, s->persona, copy, relay,

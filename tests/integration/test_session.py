@@ -259,8 +259,29 @@ def test_bad_input(server_cls, tmpdir):
     assert desk.daemon.running()
 
 
+def test_editorial_hints(server_cls, tmpdir):
+    """The seeds' editorial line: first name and "vous", as private hints."""
+    desk = Desk(server_cls, tmpdir)
+    marie = desk.staff["marie"]
+    v = Visitor(desk, nick="Lucas")
+    v.ask("Bonjour, où louer des vélos ?", extra_xml=(
+        '<x xmlns="jabber:x:data" type="submit">'
+        '<field var="name"><value>Lucas</value></field></x>'))
+    vj = offer_to(marie, "louer des vélos")
+    since = marie.mark()
+    marie.send_message(vj, "Salut, tu peux aller quai Cavaignac.")
+    marie.wait_for(lambda s: is_from_v(s) and "vouvoient" in body(s), since=since)
+    marie.send_message(vj, "Ils ouvrent à 9 h.")
+    hint = marie.wait_for(lambda s: is_from_v(s) and "prénom" in body(s),
+                          since=since)
+    assert "Lucas" in body(hint) and "privé" in body(hint)
+    v.wait_room(lambda s: "9 h" in body(s))
+    pause(1)
+    assert v.client.never_received("vouvoient") and v.client.never_received("prénom")
+
+
 if __name__ == "__main__":
     run([test_anonymous_visitor_conversation, test_account_visitor_conversation,
          test_two_counsellors_race, test_resume_with_new_jid,
          test_kill9_loses_nothing, test_persona_vcards_and_photo_hash,
-         test_bad_input])
+         test_bad_input, test_editorial_hints])
