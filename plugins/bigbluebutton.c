@@ -23,6 +23,7 @@
 #include <openssl/evp.h>
 
 #include "component/plugin.h"
+#include "plugins/video_common.h"
 
 struct bbb {
 	const struct accueil_host *host;
@@ -46,18 +47,6 @@ bbb_fini(void *state)
 	free(b->base);
 	free(b->prefix);
 	free(b);
-}
-
-static int
-prefix_valid(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++, n++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		    *s == '-' || *s == '_'))
-			return 0;
-	return n <= 32;
 }
 
 static int
@@ -85,7 +74,7 @@ bbb_init(const struct accueil_host *host, const void *opts, void **state)
 		    "sha1 or sha256", checksum);
 		goto fail;
 	}
-	if (!prefix_valid(prefix)) {
+	if (!video_prefix_valid(prefix)) {
 		host->log_warnx("bigbluebutton: room-prefix \"%s\": up to 32 "
 		    "of a-z, 0-9, '-' and '_'", prefix);
 		goto fail;

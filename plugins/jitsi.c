@@ -18,6 +18,7 @@
 
 #include "component/jwt.h"
 #include "component/plugin.h"
+#include "plugins/video_common.h"
 
 struct jitsi {
 	const struct accueil_host *host;
@@ -44,19 +45,6 @@ jitsi_fini(void *state)
 	free(j->prefix);
 	free(j->app_id);
 	free(j);
-}
-
-/* Room prefixes stay in what Jitsi keeps as is in a room name. */
-static int
-prefix_valid(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++, n++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		    *s == '-' || *s == '_'))
-			return 0;
-	return n <= 32;
 }
 
 /* The host name of an http(s) URL: between "//" and '/', ':', '?', '#'. */
@@ -96,7 +84,7 @@ jitsi_init(const struct accueil_host *host, const void *opts, void **state)
 		    "without query or fragment", url);
 		goto fail;
 	}
-	if (!prefix_valid(prefix)) {
+	if (!video_prefix_valid(prefix)) {
 		host->log_warnx("jitsi: room-prefix \"%s\": up to 32 of "
 		    "a-z, 0-9, '-' and '_'", prefix);
 		goto fail;
