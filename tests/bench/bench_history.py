@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Routing cost as the history grows: an office that has served many
 visitors (closed sessions and their offers kept in SQLite for the
-retention period, 365 days in the example configuration).
+retention period, 365 days in the example configuration). Without the
+indexes of schema 5 the routing tick scanned the sessions and offers
+tables once per waiting visitor.
 
 For each history size in HISTORY: the daemon is started once (schema),
 stopped, the database gets that many closed sessions (two offers each,
@@ -28,7 +30,7 @@ from sessionlib import Desk, Visitor, offer_to, body
 QUICK = benchlib.quick()
 HISTORY = benchlib.sizes("ACCUEIL_BENCH_HISTORY", [0, 10000] if QUICK else [0, 10000, 50000])
 QUEUE = 10
-WINDOW = 8 if QUICK else 12
+WINDOW = 8 if QUICK else 10
 PROBES = 5
 
 
@@ -124,9 +126,11 @@ def render(results):
              ("accueild ms/tick", "ms_tick", 2), ("ask -> invitation p50 ms", "p50", 0),
              ("p95 ms", "p95", 0)], rows,
             note=("History: closed sessions (and 2 offers each) in SQLite, as kept for the "
-                  "retention period.\nPer waiting session and tick, mean_take() scans the "
-                  "sessions table (no index on taken) twice,\nand held_offers() scans the "
-                  "offers table (no index on counsellor) once per counsellor.")) + "\n"
+                  "retention period.\nPer waiting session and tick, mean_take() runs twice "
+                  "and held_offers() once per counsellor: before\nschema 5 (indexes "
+                  "sessions(office, taken) and offers(counsellor, state)) each one scanned "
+                  "its whole table\n(measured then: 114 ms/tick at 10,000, 534 ms/tick at "
+                  "50,000 closed sessions).")) + "\n"
         for r in rows:
             figures[f"{srv}.h{r['history']}.ms_per_tick_accueild"] = r["ms_tick"]
     return text, figures

@@ -15,6 +15,12 @@ Modes: "seq" sends the next message once the previous one arrived (pure
 latency); "burst" queues all messages at once (latency under a backlog,
 and the throughput of the path).
 
+With Prosody, the run is repeated with network_settings = { nagle = false }:
+Prosody 0.12 leaves Nagle's algorithm on, and a stanza it sends to the
+component right after another one (the MUC echo of the persona's own
+message, then the counsellor's next message) waits for the component's
+delayed ACK, about 40 ms.
+
     tests/bench/bench_latency.py [--quick]
 """
 
@@ -152,4 +158,5 @@ def render(results):
 
 
 if __name__ == "__main__":
-    benchlib.main("latency", bench, render, seconds=300)
+    benchlib.main("latency", bench, render, seconds=300,
+                  extra_servers=[benchlib.ProsodyNagleOff])

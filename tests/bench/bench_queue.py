@@ -32,7 +32,7 @@ QUICK = benchlib.quick()
 # 500 (tests/bench/run --full) takes minutes to build: accueild runs a whole
 # routing tick, quadratic in the queue, for every new visitor
 QUEUES = benchlib.sizes("ACCUEIL_BENCH_QUEUES", [10, 50] if QUICK else [10, 100, 250])
-WINDOW = 8 if QUICK else 12         # seconds of CPU measurement per size
+WINDOW = 8 if QUICK else 10         # seconds of CPU measurement per size
 PROBES = 3 if QUICK else 5
 SAMPLES = 3 if QUICK else 5
 NS_QUEUE = "{urn:accueil:queue:0}queue"

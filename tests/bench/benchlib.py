@@ -449,7 +449,21 @@ def _run_one(fn, server_cls, seconds):
     return result, error
 
 
-def main(name, fn, render, seconds=900):
+class ProsodyNagleOff(harness.ProsodyServer):
+    """Prosody with network_settings = { nagle = false } (TCP_NODELAY on its
+    sockets): Prosody 0.12 keeps Nagle's algorithm by default, which with
+    the delayed ACKs of the component's socket holds back a stanza that
+    follows another within about 40 ms."""
+
+    label = "prosody, nagle off"
+
+    def _write_config(self):
+        super()._write_config()
+        text = self.config_path.read_text()
+        self.config_path.write_text("network_settings = { nagle = false }\n" + text)
+
+
+def main(name, fn, render, seconds=900, extra_servers=()):
     """Run fn on each selected server; render(results) returns the text
     (tables) and the figures for the summary (a dict). Prints the text,
     writes artefacts/bench/<name>.txt and .json. Exit status 0 unless a
@@ -461,21 +475,23 @@ def main(name, fn, render, seconds=900):
     load0 = _loadavg()
     aborts0 = tcp_aborts_on_timeout()
     results, failures = {}, {}
-    for server_cls in harness.selected_servers():
+    servers = harness.selected_servers()
+    servers += [c for c in extra_servers if any(s.name == c.name for s in servers)]
+    for server_cls in servers:
+        label = getattr(server_cls, "label", server_cls.name)
         if not server_cls.available():
-            failures[server_cls.name] = "not installed"
+            failures[label] = "not installed"
             continue
-        print(f"# {name}: running against {server_cls.name} ...", flush=True)
+        print(f"# {name}: running against {label} ...", flush=True)
         t0 = time.monotonic()
         result, error = _run_one(fn, server_cls, seconds)
-        print(f"# {name}: {server_cls.name} done in {time.monotonic() - t0:.0f} s",
-              flush=True)
+        print(f"# {name}: {label} done in {time.monotonic() - t0:.0f} s", flush=True)
         if error:
-            failures[server_cls.name] = error
-            print(f"# {name}: {server_cls.name} FAILED:\n" +
+            failures[label] = error
+            print(f"# {name}: {label} FAILED:\n" +
                   "\n".join("#   " + l for l in error.splitlines()), flush=True)
         else:
-            results[server_cls.name] = result
+            results[label] = result
     text, figures = render(results) if results else ("(no results)\n", {})
     elapsed = time.monotonic() - began
     aborts = (tcp_aborts_on_timeout() - aborts0) if aborts0 is not None else "?"
