@@ -152,6 +152,7 @@ def bench(server_cls, tmpdir):
         # build the queue: everyone new writes at once
         new = target - waiting(desk)
         idx = crowd.add(benchlib.connect_visitors(desk.server, new)) if new > 0 else []
+        build = benchlib.Meter(desk.server, desk.daemon).start()
         t0 = now_ns()
         for i in idx:
             crowd.ask(i)
@@ -161,6 +162,8 @@ def bench(server_cls, tmpdir):
         except TimeoutError:
             pass
         row["invited"] = f"{crowd.invited(idx)}/{len(idx)}"
+        build.stop()
+        row["build_cpu_d"], row["build_cpu_s"] = build.fine["accueild"], build.fine["server"]
         row["bare"] = len(crowd.bare_notices)
         row["build_s"] = (max([crowd.t_inv[i] for i in idx if crowd.t_inv[i]] or [t0])
                           - t0) / 1e9
@@ -249,10 +252,12 @@ def render(results):
         text += benchlib.table(
             f"Queue on {srv}: building the queue and dequeuing",
             [("queue", "q"), ("invited", "invited"), ("build s", "build_s", 1),
+             ("build CPU accueild s", "build_cpu_d", 1), ("build CPU server s", "build_cpu_s", 1),
              ("accueild ms/dequeue", "ms_dequeue_d", 1),
              ("room notices/dequeue", "notices_dequeue", 0),
              ("visitors w/o <queue/>", "bare"), ("link drops", "drops")], rows[1:],
-            note=("build: first question of the burst -> last invitation;\n"
+            note=("build: first question of the burst -> last invitation, and the CPU "
+                  "accueild and the server used meanwhile;\n"
                   "a dequeue moves every waiting visitor up one place: each is told "
                   "(a stored bot message in each room);\n"
                   "visitors w/o <queue/>: visitors (cumulated) who got a queue notice whose "
