@@ -1,5 +1,10 @@
 /*
- * adhoc.c: the ad-hoc commands.
+ * adhoc.c: the ad-hoc commands (XEP-0050) on the service JID.
+ *
+ * One table lists every command, who may run it (administrators,
+ * counsellors, supervisors) and how: no input, one text field, or a
+ * form of its own (adhoc_stats.c: the statistics as a table, the
+ * quality review on the seeds' grid). Runs on the loop thread.
  */
 #include "config.h"
 
@@ -9,23 +14,27 @@
 #include <strings.h>
 
 #include "app.h"
+#include "appointments.h"
 #include "conf.h"
 #include "console.h"
 #include "form.h"
 #include "log.h"
 #include "router.h"
-#include "routing.h"
-#include "session.h"
+#include "status.h"
+#include "registry.h"
+#include "conv.h"
 #include "staff.h"
 #include "stanza.h"
 #include "store.h"
 #include "util.h"
-#include "video.h"
+#include "adhoc_stats.h"
+#include "review.h"
 #include "adhoc.h"
 
 enum who {
 	WHO_ADMIN = 1,
 	WHO_COUNSELLOR = 2,
+	WHO_SUPERVISOR = 4,
 };
 
 struct adhoc_cmd {
@@ -36,28 +45,38 @@ struct adhoc_cmd {
 	const char *arg_label;
 	void (*run)(struct app *, const struct conf_counsellor *,
 	    const char *arg, struct buf *out);
+	/* or: a form of its own (form: what it asks, NULL for nothing;
+	 * run_form: fills the result x from the submitted form or NULL) */
+	void (*form)(struct app *, xmpp_stanza_t *x);
+	void (*run_form)(struct app *, const char *bare, xmpp_stanza_t *sub,
+	    xmpp_stanza_t *x, struct buf *out);
 };
 
 /* ---- admin ------------------------------------------------------------- */
 
-struct waitlist {
-	const char *office;
-	struct buf *out;
-	int64_t now;
-};
-
 static void
-list_waiting(struct app *app, const struct session_info *s, void *ud)
+list_open(struct app *app, const char *office, struct buf *out)
 {
-	struct waitlist *w = ud;
+	static const char *const names[] = {"waiting", "active", "survey",
+	    "closed", "offline"};
+	int64_t now = store_now();
+	struct conv **v;
+	size_t n, i;
 
-	if (strcmp(s->office, w->office) != 0)
-		return;
-	buf_appendf(w->out, "\n  %s %s %s, %lld s%s", s->id,
-	    s->state == SESSION_WAITING ? "waiting" : "active", s->lang,
-	    (long long)(w->now - s->created), s->counsellor ? " · " : "");
-	if (s->counsellor)
-		buf_append(w->out, s->counsellor);
+	(void)app;
+	v = registry_list(&n);
+	for (i = 0; i < n; i++) {
+		const struct conv *s = v[i];
+
+		if (strcmp(s->office, office) != 0)
+			continue;
+		buf_appendf(out, "\n  %s %s%s %s, %lld s%s", s->id,
+		    names[s->state], s->absent ? " (away)" : "", s->lang,
+		    (long long)(now - s->created), s->counsellor ? " · " : "");
+		if (s->counsellor)
+			buf_append(out, s->counsellor);
+	}
+	free(v);
 }
 
 static void
@@ -69,13 +88,12 @@ run_queues(struct app *app, const struct conf_counsellor *c, const char *arg,
 	for (i = 0; i < app->conf->noffices; i++) {
 		const struct conf_office *o = &app->conf->offices[i];
 		struct desk_status ds;
-		struct waitlist w = {o->id, out, store_now()};
 
-		routing_desk_status(app, o->id, &ds);
+		status_desk(app, o->id, &ds);
 		buf_appendf(out, "%s%s: %s, %d available, %d waiting, expected "
 		    "wait %ld s", i ? "\n" : "", o->id, ds.open ? "open" :
 		    "closed", ds.available, ds.queue, ds.wait);
-		session_foreach(-1, list_waiting, app, &w);
+		list_open(app, o->id, out);
 	}
 }
 
@@ -91,61 +109,7 @@ run_counsellors(struct app *app, const struct conf_counsellor *c,
 		buf_appendf(out, "%s%s (%s): %s%s, %d/%d chats", i ? "\n" : "",
 		    k->jid, k->name, staff_is_online(k->jid) ? "available" :
 		    "unavailable", staff_is_paused(app, k->jid) ? ", paused" :
-		    "", session_count_active(k->jid), k->max_chats);
-	}
-}
-
-static void
-run_stats(struct app *app, const struct conf_counsellor *c, const char *arg,
-    struct buf *out)
-{
-	sqlite3_stmt *st;
-	int64_t since = store_now() - 7 * 86400;
-	int hours[24] = {0};
-	size_t i;
-
-	st = store_stmt(app->store, "SELECT office, count(*), "
-	    "sum(taken IS NOT NULL), sum(close_reason = 'abandoned'), "
-	    "avg(taken - created), avg(rating), count(rating) FROM sessions "
-	    "WHERE created >= ? GROUP BY office");
-	if (st == NULL)
-		return;
-	sqlite3_bind_int64(st, 1, since);
-	buf_append(out, "Last 7 days:");
-	while (sqlite3_step(st) == SQLITE_ROW)
-		buf_appendf(out, "\n%s: %d sessions, %d taken, %d abandoned, "
-		    "%.0f s to take on average, satisfaction %.1f/5 (%d "
-		    "answers)", (const char *)sqlite3_column_text(st, 0),
-		    sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
-		    sqlite3_column_int(st, 3), sqlite3_column_double(st, 4),
-		    sqlite3_column_double(st, 5), sqlite3_column_int(st, 6));
-	sqlite3_reset(st);
-	st = store_stmt(app->store, "SELECT count(*) FROM requests WHERE "
-	    "created >= ?");
-	if (st) {
-		sqlite3_bind_int64(st, 1, since);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			buf_appendf(out, "\noffline requests: %d",
-			    sqlite3_column_int(st, 0));
-		sqlite3_reset(st);
-	}
-	/* when requests arrive (UTC hours): the seeds ask for it */
-	st = store_stmt(app->store, "SELECT CAST(strftime('%H', created, "
-	    "'unixepoch') AS INTEGER), count(*) FROM sessions WHERE created "
-	    ">= ? GROUP BY 1");
-	if (st) {
-		sqlite3_bind_int64(st, 1, since);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			int h = sqlite3_column_int(st, 0);
-
-			if (h >= 0 && h < 24)
-				hours[h] = sqlite3_column_int(st, 1);
-		}
-		sqlite3_reset(st);
-		buf_append(out, "\narrivals per hour (UTC):");
-		for (i = 0; i < 24; i++)
-			if (hours[i])
-				buf_appendf(out, " %02zuh:%d", i, hours[i]);
+		    "", registry_active(k->jid), k->max_chats);
 	}
 }
 
@@ -163,10 +127,68 @@ static void
 run_close(struct app *app, const struct conf_counsellor *c, const char *arg,
     struct buf *out)
 {
-	if (session_admin_close(app, arg) == 0)
+	if (conv_admin_close(app, arg) == 0)
 		buf_appendf(out, "Session %s closed.", arg);
 	else
 		buf_appendf(out, "No open session %s.", arg);
+}
+
+/*
+ * Erases what is stored about visitor jid (bare) and its sessions ids,
+ * in one transaction: the sessions with their transcripts and nicks;
+ * the requests, the XMPP ones by address, the e-mail ones by the session
+ * they came from; in appointments the visitor's JID (exact, bare or with
+ * a resource, never a LIKE pattern), name and meeting links (they may
+ * carry the name). Returns the sessions erased, or -1 (rolled back).
+ */
+static int
+erase_rows(struct app *app, const char *jid, const struct strlist *ids)
+{
+	static const char *const by_session[] = {
+		"DELETE FROM messages WHERE session = ?",
+		"DELETE FROM room_nicks WHERE session = ?",
+		"DELETE FROM requests WHERE session = ?",
+		"DELETE FROM sessions WHERE id = ?",
+	};
+	sqlite3_stmt *m;
+	size_t i, k;
+	int n = 0;
+
+	for (i = 0; i < ids->n; i++)
+		conv_admin_close(app, ids->v[i]);
+	if (store_begin(app->store) != ACCUEIL_OK)
+		return -1;
+	for (i = 0; i < ids->n; i++) {
+		for (k = 0; k < nitems(by_session); k++) {
+			m = store_stmt(app->store, by_session[k]);
+			if (m == NULL)
+				goto fail;
+			store_bind_text(m, 1, ids->v[i]);
+			if (store_step(app->store, m) < 0)
+				goto fail;
+		}
+		n++;
+	}
+	m = store_stmt(app->store, "DELETE FROM requests WHERE contact = ?");
+	if (m == NULL)
+		goto fail;
+	store_bind_text(m, 1, jid);
+	if (store_step(app->store, m) < 0)
+		goto fail;
+	m = store_stmt(app->store, "UPDATE appointments SET visitor = NULL, "
+	    "visitor_name = NULL, visitor_url = NULL, counsellor_url = NULL, "
+	    "setup_url = NULL WHERE visitor = ?1 OR substr(visitor, 1, "
+	    "length(?1) + 1) = ?1 || '/'");
+	if (m == NULL)
+		goto fail;
+	store_bind_text(m, 1, jid);
+	if (store_step(app->store, m) < 0 || store_commit(app->store) !=
+	    ACCUEIL_OK)
+		goto fail;
+	return n;
+fail:
+	store_rollback(app->store);
+	return -1;
 }
 
 /* Every row about a visitor (bare JID), as text or erased. */
@@ -183,7 +205,7 @@ visitor_data(struct app *app, const char *jid, int erase, struct buf *out)
 	if (st == NULL)
 		return;
 	sqlite3_bind_text(st, 1, jid, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (store_row(app->store, st) == 1) {
 		strlist_add(&ids, (const char *)sqlite3_column_text(st, 0));
 		if (erase)
 			continue;
@@ -207,7 +229,7 @@ visitor_data(struct app *app, const char *jid, int erase, struct buf *out)
 		if (m == NULL)
 			break;
 		sqlite3_bind_text(m, 1, ids.v[i], -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(m) == SQLITE_ROW)
+		while (store_row(app->store, m) == 1)
 			buf_appendf(out, "  %lld %s: %s\n",
 			    (long long)sqlite3_column_int64(m, 0),
 			    (const char *)sqlite3_column_text(m, 1),
@@ -215,35 +237,15 @@ visitor_data(struct app *app, const char *jid, int erase, struct buf *out)
 		sqlite3_reset(m);
 	}
 	if (erase) {
-		int n = 0;
+		int n = erase_rows(app, jid, &ids);
 
-		store_begin(app->store);
-		for (i = 0; i < ids.n; i++) {
-			session_admin_close(app, ids.v[i]);
-			m = store_stmt(app->store, "DELETE FROM sessions WHERE "
-			    "id = ?");
-			if (m == NULL)
-				continue;
-			sqlite3_bind_text(m, 1, ids.v[i], -1, SQLITE_TRANSIENT);
-			sqlite3_step(m);
-			sqlite3_reset(m);
-			n++;
+		if (n < 0) {
+			buf_appendf(out, "The data of %s could not be erased: the "
+			    "database refused it (see the log). Nothing was "
+			    "erased; try again.", jid);
+			strlist_free(&ids);
+			return;
 		}
-		m = store_stmt(app->store, "DELETE FROM requests WHERE contact "
-		    "= ?");
-		if (m) {
-			sqlite3_bind_text(m, 1, jid, -1, SQLITE_TRANSIENT);
-			sqlite3_step(m);
-			sqlite3_reset(m);
-		}
-		m = store_stmt(app->store, "UPDATE appointments SET visitor = "
-		    "NULL, visitor_name = NULL WHERE visitor LIKE ? || '%'");
-		if (m) {
-			sqlite3_bind_text(m, 1, jid, -1, SQLITE_TRANSIENT);
-			sqlite3_step(m);
-			sqlite3_reset(m);
-		}
-		store_commit(app->store);
 		store_event(app->store, NULL, NULL, "visitor-erased", NULL);
 		buf_appendf(out, "Erased %d session%s of %s with their "
 		    "transcripts, requests and appointment names.", n,
@@ -274,7 +276,7 @@ static void
 run_appointments(struct app *app, const struct conf_counsellor *c,
     const char *arg, struct buf *out)
 {
-	video_appointments_text(app, c, out);
+	appointments_text(app, c, out);
 }
 
 static void
@@ -301,25 +303,40 @@ run_resume(struct app *app, const struct conf_counsellor *c,
 }
 
 static const struct adhoc_cmd commands[] = {
-	{"queues", "Queues now", WHO_ADMIN, NULL, NULL, run_queues},
+	{"queues", "Queues now", WHO_ADMIN, NULL, NULL, run_queues, NULL,
+	    NULL},
 	{"counsellors", "Counsellors and their state", WHO_ADMIN, NULL, NULL,
-	    run_counsellors},
-	{"stats", "Statistics (7 days)", WHO_ADMIN, NULL, NULL, run_stats},
+	    run_counsellors, NULL,
+	    NULL},
+	{"stats", "Statistics (last 7 days)", WHO_ADMIN | WHO_SUPERVISOR,
+	    NULL, NULL, NULL, NULL, adhoc_stats_run},
+	{"review", "Quality review of a conversation", WHO_SUPERVISOR, NULL,
+	    NULL, NULL, adhoc_review_form, adhoc_review_run},
+	{"quality", "Quality review averages", WHO_SUPERVISOR |
+	    WHO_COUNSELLOR, NULL, NULL, NULL, NULL, adhoc_quality_run},
 	{"close", "Close a session", WHO_ADMIN, "session",
-	    "Session (v-...)", run_close},
+	    "Session (v-...)", run_close, NULL,
+	    NULL},
 	{"reload", "Reload the configuration", WHO_ADMIN, NULL, NULL,
-	    run_reload},
+	    run_reload, NULL,
+	    NULL},
 	{"export", "Export a visitor's data", WHO_ADMIN, "jid",
-	    "Visitor's bare JID", run_export},
+	    "Visitor's bare JID", run_export, NULL,
+	    NULL},
 	{"erase", "Erase a visitor's data", WHO_ADMIN, "jid",
-	    "Visitor's bare JID", run_erase},
+	    "Visitor's bare JID", run_erase, NULL,
+	    NULL},
 	{"appointments", "My video appointments", WHO_COUNSELLOR, NULL, NULL,
-	    run_appointments},
+	    run_appointments, NULL,
+	    NULL},
 	{"requests", "Offline requests", WHO_COUNSELLOR, NULL, NULL,
-	    run_requests},
+	    run_requests, NULL,
+	    NULL},
 	{"pause", "Pause (no new requests)", WHO_COUNSELLOR, NULL, NULL,
-	    run_pause},
-	{"resume", "Resume", WHO_COUNSELLOR, NULL, NULL, run_resume},
+	    run_pause, NULL,
+	    NULL},
+	{"resume", "Resume", WHO_COUNSELLOR, NULL, NULL, run_resume, NULL,
+	    NULL},
 };
 
 static int
@@ -334,6 +351,8 @@ who_is(struct app *app, const char *from, const struct conf_counsellor **c)
 			who |= WHO_ADMIN;
 	if ((*c = conf_counsellor_by_jid(app->conf, bare)) != NULL)
 		who |= WHO_COUNSELLOR;
+	if (review_is_supervisor(app->conf, bare, NULL))
+		who |= WHO_SUPERVISOR;
 	return who;
 }
 
@@ -361,15 +380,26 @@ items(struct app *app, xmpp_stanza_t *iq, int who)
 
 static void
 reply_command(struct app *app, xmpp_stanza_t *iq, const struct adhoc_cmd *cmd,
-    const char *status, const char *sessionid, const char *text)
+    const char *status, const char *sessionid, const char *text,
+    xmpp_stanza_t *sub_form)
 {
+	struct buf out = {0};
 	xmpp_stanza_t *res = stanza_iq_result(app, iq);
 	xmpp_stanza_t *c = stanza_add(res, "command", NS_COMMANDS), *x;
 
 	xmpp_stanza_set_attribute(c, "node", cmd->node);
 	xmpp_stanza_set_attribute(c, "status", status);
 	xmpp_stanza_set_attribute(c, "sessionid", sessionid);
-	if (strcmp(status, "executing") == 0) {
+	if (strcmp(status, "executing") == 0 && cmd->form) {
+		xmpp_stanza_t *actions = stanza_add(c, "actions", NULL);
+
+		xmpp_stanza_set_attribute(actions, "execute", "complete");
+		stanza_add(actions, "complete", NULL);
+		x = stanza_add(c, "x", NS_DATA);
+		xmpp_stanza_set_type(x, "form");
+		stanza_add_text(x, "title", cmd->name);
+		cmd->form(app, x);
+	} else if (strcmp(status, "executing") == 0) {
 		xmpp_stanza_t *actions = stanza_add(c, "actions", NULL);
 
 		xmpp_stanza_set_attribute(actions, "execute", "complete");
@@ -383,11 +413,17 @@ reply_command(struct app *app, xmpp_stanza_t *iq, const struct adhoc_cmd *cmd,
 		x = stanza_add(c, "x", NS_DATA);
 		xmpp_stanza_set_type(x, "result");
 		stanza_add_text(x, "title", cmd->name);
-		form_add_field(x, "result", "text-multi", cmd->name, text);
-		xmpp_stanza_set_attribute(stanza_add_text(c, "note", text),
-		    "type", "info");
+		if (strcmp(status, "completed") == 0 && cmd->run_form)
+			cmd->run_form(app, stanza_bare(xmpp_stanza_get_from(iq)),
+			    sub_form, x, &out);
+		else
+			form_add_field(x, "result", "text-multi", cmd->name,
+			    text);
+		xmpp_stanza_set_attribute(stanza_add_text(c, "note", out.s ?
+		    out.s : text), "type", "info");
 	}
 	stanza_send(app, res);
+	buf_free(&out);
 }
 
 int
@@ -433,7 +469,8 @@ adhoc_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 		return ROUTE_HANDLED;
 	}
 	if (action && strcmp(action, "cancel") == 0) {
-		reply_command(app, st, cmd, "canceled", sid ? sid : "0", "");
+		reply_command(app, st, cmd, "canceled", sid ? sid : "0", "",
+		    NULL);
 		return ROUTE_HANDLED;
 	}
 	if (cmd->arg) {
@@ -451,14 +488,23 @@ adhoc_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 			if (random_hex(sessionid, 8) < 0)
 				snprintf(sessionid, sizeof(sessionid), "0");
 			reply_command(app, st, cmd, "executing", sessionid,
-			    NULL);
+			    NULL, NULL);
 			return ROUTE_HANDLED;
 		}
 	}
+	if (cmd->form && (form_find(cmdel) == NULL ||
+	    form_type(form_find(cmdel)) == NULL ||
+	    strcmp(form_type(form_find(cmdel)), "submit") != 0)) {
+		if (random_hex(sessionid, 8) < 0)
+			snprintf(sessionid, sizeof(sessionid), "0");
+		reply_command(app, st, cmd, "executing", sessionid, NULL, NULL);
+		return ROUTE_HANDLED;
+	}
 	log_info("adhoc: %s runs %s", stanza_bare(r->from), cmd->node);
-	cmd->run(app, c, arg, &out);
+	if (cmd->run)
+		cmd->run(app, c, arg, &out);
 	reply_command(app, st, cmd, "completed", sid ? sid : "0",
-	    out.s ? out.s : "");
+	    out.s ? out.s : "", cmd->form ? form_find(cmdel) : NULL);
 	buf_free(&out);
 	free(arg);
 	return ROUTE_HANDLED;

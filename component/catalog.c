@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "log.h"
 #include "util.h"
 
 const char *const catalog_langs[] = {"fr", "ca", "en", "es", "de", NULL};
@@ -81,6 +82,10 @@ static const struct entry entries[] = {
 		[MSG_NOT_OFFERED] = "Cette demande ne vous a pas été proposée ; votre message n'a pas été transmis.",
 		[MSG_HISTORY_HEADER] = "Messages du visiteur jusqu'ici :",
 		[MSG_RELAY_FAILED] = "Votre message n'a pas pu être transmis au visiteur pour le moment ; il est gardé et sera remis dès que possible.",
+		[MSG_STORE_FAILED] = "Votre message n'a pas pu être transmis pour le moment : merci de le renvoyer dans un instant.",
+		[MSG_STORE_FAILED_STAFF] = "Un message du visiteur n'a pas pu être enregistré ni transmis (disque plein ou base indisponible) ; il lui a été demandé de le renvoyer.",
+		[MSG_STORE_FAILED_MINE] = "Votre message n'a pas pu être enregistré ni transmis (disque plein ou base indisponible) : merci de le renvoyer dans un instant.",
+		[MSG_BUSY_NEW] = "Nous ne pouvons pas ouvrir de conversation pour le moment : merci de réessayer dans quelques minutes.",
 		[MSG_TRANSFER_OFFER] = "Transfert d'une conversation : %1$s (langue : %2$s, page : %3$s, %4$s) :\n« %5$s »\nRépondez ici pour la prendre.",
 		[MSG_OFFER_WITHDRAWN] = "Demande retirée : elle n'attend plus de réponse de votre part.",
 		[MSG_ALERT] = "Alerte %1$s : un visiteur attend depuis %2$ld s (langue : %3$s) et personne n'a pris sa demande :\n« %4$s »",
@@ -196,6 +201,10 @@ static const struct entry entries[] = {
 		[MSG_NOT_OFFERED] = "Aquesta demanda no us ha estat proposada.",
 		[MSG_HISTORY_HEADER] = "Missatges del visitant fins ara:",
 		[MSG_RELAY_FAILED] = "El missatge es lliurarà tan aviat com sigui possible.",
+		[MSG_STORE_FAILED] = "El vostre missatge no s'ha pogut transmetre ara mateix: torneu-lo a enviar d'aquí a un moment.",
+		[MSG_STORE_FAILED_STAFF] = "Un missatge del visitant no s'ha pogut desar ni transmetre; se li ha demanat que el torni a enviar.",
+		[MSG_STORE_FAILED_MINE] = "El vostre missatge no s'ha pogut desar ni transmetre: torneu-lo a enviar d'aquí a un moment.",
+		[MSG_BUSY_NEW] = "Ara mateix no podem obrir cap conversa: torneu-ho a provar d'aquí a uns minuts.",
 		[MSG_TRANSFER_OFFER] = "Transferència d'una conversa: %1$s (llengua: %2$s, pàgina: %3$s, %4$s):\n«%5$s»\nRespongueu aquí per agafar-la.",
 		[MSG_OFFER_WITHDRAWN] = "Demanda retirada.",
 		[MSG_ALERT] = "Alerta %1$s: un visitant espera des de fa %2$ld s (llengua: %3$s):\n«%4$s»",
@@ -311,6 +320,10 @@ static const struct entry entries[] = {
 		[MSG_NOT_OFFERED] = "This request was not offered to you; your message was not passed on.",
 		[MSG_HISTORY_HEADER] = "The visitor's messages so far:",
 		[MSG_RELAY_FAILED] = "Your message could not be passed on yet; it is kept and will be delivered as soon as possible.",
+		[MSG_STORE_FAILED] = "Your message could not be passed on just now: please send it again in a moment.",
+		[MSG_STORE_FAILED_STAFF] = "A visitor message could not be stored or passed on (disk full or database unavailable); the visitor was asked to send it again.",
+		[MSG_STORE_FAILED_MINE] = "Your message could not be stored or passed on (disk full or database unavailable): please send it again in a moment.",
+		[MSG_BUSY_NEW] = "We cannot open a conversation right now: please try again in a few minutes.",
 		[MSG_TRANSFER_OFFER] = "Transfer of a conversation: %1$s (language: %2$s, page: %3$s, %4$s):\n\"%5$s\"\nReply here to take it.",
 		[MSG_OFFER_WITHDRAWN] = "Request withdrawn: it no longer needs your answer.",
 		[MSG_ALERT] = "Alert %1$s: a visitor has been waiting for %2$ld s (language: %3$s) and nobody took the request:\n\"%4$s\"",
@@ -426,6 +439,10 @@ static const struct entry entries[] = {
 		[MSG_NOT_OFFERED] = "Esta consulta no se le ha propuesto.",
 		[MSG_HISTORY_HEADER] = "Mensajes del visitante hasta ahora:",
 		[MSG_RELAY_FAILED] = "El mensaje se entregará lo antes posible.",
+		[MSG_STORE_FAILED] = "Su mensaje no ha podido transmitirse ahora mismo: vuelva a enviarlo dentro de un momento.",
+		[MSG_STORE_FAILED_STAFF] = "Un mensaje del visitante no se ha podido guardar ni transmitir; se le ha pedido que lo vuelva a enviar.",
+		[MSG_STORE_FAILED_MINE] = "Su mensaje no se ha podido guardar ni transmitir: vuelva a enviarlo dentro de un momento.",
+		[MSG_BUSY_NEW] = "Ahora mismo no podemos abrir una conversación: inténtelo de nuevo dentro de unos minutos.",
 		[MSG_TRANSFER_OFFER] = "Transferencia de una conversación: %1$s (idioma: %2$s, página: %3$s, %4$s):\n«%5$s»\nResponda aquí para atenderla.",
 		[MSG_OFFER_WITHDRAWN] = "Consulta retirada.",
 		[MSG_ALERT] = "Alerta %1$s: un visitante espera desde hace %2$ld s (idioma: %3$s):\n«%4$s»",
@@ -541,6 +558,10 @@ static const struct entry entries[] = {
 		[MSG_NOT_OFFERED] = "Diese Anfrage wurde Ihnen nicht angeboten.",
 		[MSG_HISTORY_HEADER] = "Bisherige Nachrichten des Besuchers:",
 		[MSG_RELAY_FAILED] = "Die Nachricht wird so bald wie möglich zugestellt.",
+		[MSG_STORE_FAILED] = "Ihre Nachricht konnte gerade nicht weitergeleitet werden: Bitte senden Sie sie gleich noch einmal.",
+		[MSG_STORE_FAILED_STAFF] = "Eine Nachricht des Besuchers konnte nicht gespeichert oder weitergeleitet werden; er wurde gebeten, sie erneut zu senden.",
+		[MSG_STORE_FAILED_MINE] = "Ihre Nachricht konnte nicht gespeichert oder weitergeleitet werden: Bitte senden Sie sie gleich noch einmal.",
+		[MSG_BUSY_NEW] = "Wir können gerade kein Gespräch öffnen: Bitte versuchen Sie es in ein paar Minuten erneut.",
 		[MSG_TRANSFER_OFFER] = "Übergabe eines Gesprächs: %1$s (Sprache: %2$s, Seite: %3$s, %4$s):\n„%5$s“\nAntworten Sie hier, um es zu übernehmen.",
 		[MSG_OFFER_WITHDRAWN] = "Anfrage zurückgezogen.",
 		[MSG_ALERT] = "Alarm %1$s: ein Besucher wartet seit %2$ld s (Sprache: %3$s):\n„%4$s“",
@@ -644,4 +665,18 @@ catalog_format(char *buf, size_t size, const char *lang, enum msg id, ...)
 	va_end(ap);
 	return buf;
 }
+
+char *
+catalog_aformat(const char *lang, enum msg id, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, id);
+	if (vasprintf(&s, catalog_text(lang, id), ap) < 0)
+		fatal("vasprintf");
+	va_end(ap);
+	return s;
+}
 #pragma GCC diagnostic pop
+

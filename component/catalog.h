@@ -72,6 +72,10 @@ enum msg {
 	MSG_NOT_OFFERED,
 	MSG_HISTORY_HEADER,
 	MSG_RELAY_FAILED,
+	MSG_STORE_FAILED,	/* visitor: the message could not be kept */
+	MSG_STORE_FAILED_STAFF,	/* counsellor: a visitor line was lost, asked again */
+	MSG_STORE_FAILED_MINE,	/* counsellor: their own line was not kept */
+	MSG_BUSY_NEW,	/* a new visitor while the store fails */
 	MSG_TRANSFER_OFFER,	/* transfer: same arguments as MSG_OFFER */
 	MSG_OFFER_WITHDRAWN,
 	MSG_ALERT,	/* %1$s office, %2$ld seconds waited, %3$s lang, %4$s question */
@@ -145,5 +149,14 @@ extern const char *const catalog_langs[];
  */
 char *catalog_format(char *buf, size_t size, const char *lang, enum msg id,
     ...);
+
+/*
+ * Formats text id in lang with the arguments, as catalog_format does (same
+ * lookup and fallback), into a new string of whatever length: nothing is
+ * cut. Returns it; the caller frees it with free(). Never NULL (aborts on
+ * memory exhaustion). Arguments are copied as they are: run visitor text
+ * through text_clean() first, or the result through it after.
+ */
+char *catalog_aformat(const char *lang, enum msg id, ...);
 
 #endif

@@ -2,9 +2,10 @@
  * conf.h: accueil.conf.xml, the daemon's configuration.
  *
  * conf_load() parses the file with expat, checks it against the schema table
- * in conf.c (every element, attribute, type and bound is declared there),
- * then checks cross references (offices, bots, personas, languages). All
- * errors are collected, each with file:line, before it fails.
+ * in conf_schema.c (every element, attribute, type and bound is declared
+ * there), then checks cross references (offices, bots, personas,
+ * languages). All errors are collected, each with file:line, before it
+ * fails.
  */
 #ifndef ACCUEIL_CONF_H
 #define ACCUEIL_CONF_H
@@ -87,11 +88,15 @@ struct conf_office {
 	int offer_timeout;	/* seconds */
 	int alert_delay;	/* seconds */
 	int max_wait;		/* seconds */
+	int away_grace;		/* seconds a queued visitor may be away */
 	char *bot;
 	char *contact;
 	char *avatar;
 	char *routing;		/* strategy: ring-group, round-robin, ... */
 	struct strlist reminders;	/* minutes before an appointment */
+	unsigned summary_days;	/* CONF_DAY mask: the weekly summary to
+				 * the supervisors (0: none) */
+	int summary_time;	/* minutes since local midnight */
 	struct conf_hours *hours;
 	size_t nhours;
 	struct conf_holiday *holidays;

@@ -13,13 +13,14 @@
 #include "clock.h"
 #include "conf.h"
 #include "console.h"
+#include "event.h"
 #include "log.h"
 #include "router.h"
 #include "staff.h"
 #include "stanza.h"
 #include "store.h"
+#include "text.h"
 #include "util.h"
-#include "video.h"
 
 static const char *
 lang_of(const struct conf_counsellor *c)
@@ -76,6 +77,17 @@ console_file_request(struct app *app, const char *office, const char *session,
 	sqlite3_reset(st);
 	id = sqlite3_last_insert_rowid(store_db(app->store));
 	store_event(app->store, office, session, "request-filed", kind);
+	{
+		struct event ev;
+
+		event_prepare(&ev, EV_REQUEST_FILED, NULL, NULL);
+		ev.office = office;
+		ev.arg = session;
+		ev.text = kind;
+		ev.rowid = id;
+		ev.flag = o->answer_delay * 3600;
+		event_fire(app, &ev);
+	}
 	log_info("request %lld filed for %s (%s)", (long long)id, office, kind);
 	/* tell the counsellors who are there now */
 	for (i = 0; i < app->conf->ncounsellors; i++) {
@@ -104,7 +116,7 @@ open_count(struct app *app, const struct conf_counsellor *c)
 
 	if (st == NULL)
 		return 0;
-	while (sqlite3_step(st) == SQLITE_ROW)
+	while (store_row(app->store, st) == 1)
 		if (serves(c, (const char *)sqlite3_column_text(st, 0)))
 			n++;
 	sqlite3_reset(st);
@@ -137,11 +149,11 @@ console_requests_text(struct app *app, const struct conf_counsellor *c,
 
 	if (st == NULL)
 		return;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (store_row(app->store, st) == 1) {
 		const char *office = (const char *)sqlite3_column_text(st, 1);
 		const struct conf_office *o = conf_office(app->conf, office);
 		time_t due = (time_t)sqlite3_column_int64(st, 4);
-		char when[64], line[4096];
+		char when[64], *line;
 		struct tm tm;
 
 		if (!serves(c, office))
@@ -150,12 +162,13 @@ console_requests_text(struct app *app, const struct conf_counsellor *c,
 			strftime(when, sizeof(when), "%d/%m %H:%M", &tm);
 		else
 			snprintf(when, sizeof(when), "?");
-		catalog_format(line, sizeof(line), lang_of(c), MSG_REQUEST_LINE,
+		line = catalog_aformat(lang_of(c), MSG_REQUEST_LINE,
 		    (long)sqlite3_column_int64(st, 0),
 		    (const char *)sqlite3_column_text(st, 2),
 		    (const char *)sqlite3_column_text(st, 3), when,
 		    (const char *)sqlite3_column_text(st, 5));
 		buf_appendf(b, "%s%s", n++ ? "\n" : "", line);
+		free(line);
 		if (sqlite3_column_text(st, 7))
 			buf_appendf(b, " [%s]",
 			    (const char *)sqlite3_column_text(st, 7));
@@ -238,11 +251,13 @@ static void
 not_found(struct app *app, const char *from, const struct conf_counsellor *c,
     const char *arg)
 {
-	char text[512];
+	char *q = xstrdup(*arg ? arg : "?"), *text;
 
-	catalog_format(text, sizeof(text), lang_of(c), MSG_REQUEST_NOT_FOUND,
-	    *arg ? arg : "?");
+	text_cut(q, 64);
+	text = catalog_aformat(lang_of(c), MSG_REQUEST_NOT_FOUND, q);
 	reply(app, from, c, text);
+	free(text);
+	free(q);
 }
 
 static void
@@ -251,7 +266,7 @@ take_request(struct app *app, const struct conf_counsellor *c,
 {
 	struct request r;
 	sqlite3_stmt *st;
-	char text[8192];
+	char *text;
 
 	if (find_request(app, c, arg, &r, NULL) < 0) {
 		not_found(app, from, c, arg);
@@ -262,12 +277,16 @@ take_request(struct app *app, const struct conf_counsellor *c,
 	if (st) {
 		sqlite3_bind_text(st, 1, c->jid, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 2, r.id);
-		sqlite3_step(st);
-		sqlite3_reset(st);
 	}
-	catalog_format(text, sizeof(text), lang_of(c), MSG_REQUEST_TAKEN,
-	    (long)r.id, r.contact, r.question);
+	if (store_step(app->store, st) < 0) {
+		reply_msg(app, from, c, MSG_STORE_FAILED_MINE);
+		request_free(&r);
+		return;
+	}
+	text = catalog_aformat(lang_of(c), MSG_REQUEST_TAKEN, (long)r.id,
+	    r.contact, r.question);
 	reply(app, from, c, text);
+	free(text);
 	request_free(&r);
 }
 
@@ -300,10 +319,22 @@ answer_request(struct app *app, const struct conf_counsellor *c,
 		sqlite3_bind_int64(st, 2, store_now());
 		sqlite3_bind_text(st, 3, answer, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 4, r.id);
-		sqlite3_step(st);
-		sqlite3_reset(st);
+	}
+	if (store_step(app->store, st) < 0) {
+		/* not recorded: not delivered either, so it can be sent again */
+		reply_msg(app, from, c, MSG_STORE_FAILED_MINE);
+		request_free(&r);
+		return;
 	}
 	store_event(app->store, r.office, NULL, "request-answered", r.kind);
+	{
+		struct event ev;
+
+		event_prepare(&ev, EV_REQUEST_ANSWERED, NULL, c);
+		ev.office = r.office;
+		ev.rowid = r.id;
+		event_fire(app, &ev);
+	}
 	size = strlen(answer) + strlen(r.question) + 1024;
 	text = xcalloc(1, size);
 	if (strcmp(r.kind, "xmpp") == 0) {
@@ -347,11 +378,6 @@ console_command(struct app *app, const struct conf_counsellor *c,
 	case CMD_ANSWER:
 		answer_request(app, c, arg, from);
 		return 1;
-	case CMD_APPOINTMENTS:
-	case CMD_CANCEL:
-	case CMD_RESCHEDULE:
-	case CMD_VIDEO:
-		return video_command(app, NULL, c, cmd, arg, from);
 	default:
 		return 0;
 	}
@@ -384,11 +410,42 @@ console_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 		    "Personas do not read messages: write to an office's "
 		    "desk.");
 	} else {
+		struct event ev;
+
 		cmd = command_parse(body, &arg);
-		if (!console_command(app, c, cmd, arg, from))
+		event_prepare(&ev, EV_COMMAND, NULL, c);
+		ev.cmd = (int)cmd;
+		ev.arg = arg;
+		ev.from = from;
+		/* the video module has its own (appointments...) */
+		if (event_fire(app, &ev) != EVENT_HANDLED)
 			reply_msg(app, from, c, MSG_CONSOLE_HELP);
 	}
 	free(from);
 	free(body);
 	return ROUTE_HANDLED;
+}
+
+static int
+on_command(struct app *app, struct event *ev, void *ud)
+{
+	(void)ud;
+	return console_command(app, ev->counsellor, (enum command)ev->cmd,
+	    ev->arg, ev->from) ? EVENT_HANDLED : EVENT_PASS;
+}
+
+static int
+on_staff(struct app *app, struct event *ev, void *ud)
+{
+	(void)ud;
+	if (ev->flag)
+		console_on_available(app, ev->counsellor);
+	return EVENT_PASS;
+}
+
+void
+console_init(void)
+{
+	event_hook(EV_COMMAND, on_command, 10, NULL);
+	event_hook(EV_STAFF_CHANGED, on_staff, 0, NULL);
 }

@@ -23,6 +23,10 @@ struct app;
 struct route;
 struct conf_counsellor;
 
+/* Hooks the console to the core's events (commands, a counsellor
+ * available again). Call once at start. */
+void console_init(void);
+
 /* Router hook: messages from counsellors to their persona JID. */
 int console_route(struct app *app, xmpp_stanza_t *st, const struct route *r);
 

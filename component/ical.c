@@ -13,7 +13,7 @@
 #include "clock.h"
 #include "error.h"
 #include "ical.h"
-#include "utf8.h"
+#include "text.h"
 #include "util.h"
 
 #define DAY		86400

@@ -11,7 +11,7 @@
 
 #include "error.h"
 #include "jwt.h"
-#include "utf8.h"
+#include "text.h"
 #include "util.h"
 
 void

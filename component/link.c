@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "link.h"
 #include "log.h"
+#include "text.h"
 #include "util.h"
 
 enum link_state {
@@ -386,19 +387,126 @@ link_domain(const struct link *link)
 	return link->domain;
 }
 
+/*
+ * The text guard. What arrives needs none: libstrophe parses the stream
+ * with expat, which refuses ill-formed UTF-8, surrogates, U+FFFE/U+FFFF
+ * and the C0 controls, raw or as character references; on a parse error
+ * libstrophe answers with an invalid-xml stream error, so no such stanza
+ * reaches a handler (seen with xmpp_stanza_new_from_string() on
+ * libstrophe 0.12.2 and expat 2.5.0, tests/unit/test_text.c; the stream
+ * parser is the same code). What expat lets through and text_valid()
+ * refuses (C1 controls, DEL, CR from &#13;) is legal XML, cleaned here on
+ * the way out. The risk is what we build: byte cuts, fixed buffers,
+ * database rows, plugin output.
+ */
+#define GUARD_ATTRS 16	/* attributes looked at without allocating */
+
+/* Repairs a text node: returns 1 if replaced, 0 if valid, -1 on failure. */
+static int
+repair_text(xmpp_stanza_t *t)
+{
+	const char *s = xmpp_stanza_get_text_ptr(t);
+	char *clean;
+	int r;
+
+	if (text_valid(s))
+		return 0;
+	clean = text_clean(s, 0, NULL);
+	r = xmpp_stanza_set_text(t, clean) == XMPP_EOK ? 1 : -1;
+	free(clean);
+	return r;
+}
+
+/*
+ * Repairs st and its descendants; *where (may be NULL) gets the name of
+ * the first element found with bad text. Recursive like libstrophe's own
+ * renderer, which goes as deep when the stanza is sent.
+ */
+static int
+repair_tree(xmpp_stanza_t *st, const char **where)
+{
+	const char *stack_attrs[2 * GUARD_ATTRS], **attrs = stack_attrs;
+	xmpp_stanza_t *c;
+	char *clean;
+	int n, i, r, count = 0, failed = 0;
+
+	/*
+	 * Our side allocates nothing for valid text; libstrophe allocates a
+	 * hash iterator in xmpp_stanza_get_attributes(), as its renderer does
+	 * for every element anyway.
+	 */
+	if ((n = xmpp_stanza_get_attribute_count(st)) > GUARD_ATTRS)
+		attrs = xreallocarray(NULL, (size_t)n, 2 * sizeof(*attrs));
+	if (n > 0)
+		n = xmpp_stanza_get_attributes(st, attrs, 2 * n);
+	for (i = 0; i + 1 < n; i += 2) {
+		if (text_valid(attrs[i + 1]))
+			continue;
+		/* replaces the value in place: the name stays valid */
+		clean = text_clean(attrs[i + 1], 0, NULL);
+		if (xmpp_stanza_set_attribute(st, attrs[i], clean) != XMPP_EOK)
+			failed = 1;
+		free(clean);
+		if (where && *where == NULL)
+			*where = xmpp_stanza_get_name(st);
+		count++;
+	}
+	if (attrs != stack_attrs)
+		free(attrs);
+
+	for (c = xmpp_stanza_get_children(st); c; c = xmpp_stanza_get_next(c)) {
+		if (!xmpp_stanza_is_text(c))
+			r = repair_tree(c, where);
+		else if ((r = repair_text(c)) > 0 && where && *where == NULL)
+			*where = xmpp_stanza_get_name(st);
+		if (r < 0)
+			failed = 1;
+		else
+			count += r;
+	}
+	return failed ? -1 : count;
+}
+
+int
+link_repair_stanza(xmpp_stanza_t *stanza)
+{
+	if (xmpp_stanza_is_text(stanza))
+		return repair_text(stanza);	/* not a stanza, but why not */
+	return repair_tree(stanza, NULL);
+}
+
 enum accueil_err
 link_send(struct link *link, xmpp_stanza_t *stanza)
 {
 	const char *from = xmpp_stanza_get_from(stanza);
 	const char *to = xmpp_stanza_get_to(stanza);
+	const char *name = xmpp_stanza_get_name(stanza), *where = NULL;
+	int n;
 
 	if (from == NULL || to == NULL || *from == '\0' || *to == '\0') {
 		log_warnx("link: refusing to send <%s> without from and to",
-		    xmpp_stanza_get_name(stanza));
+		    name);
+		return ACCUEIL_EINVAL;
+	}
+	/* a repaired address would be another address, or a bad one */
+	if (!text_valid(from) || !text_valid(to)) {
+		log_warnx("link: refusing to send <%s> with invalid text in "
+		    "from or to", name);
 		return ACCUEIL_EINVAL;
 	}
 	if (link->state != LINK_UP)
 		return ACCUEIL_ELINK;
+	if ((n = repair_tree(stanza, &where)) < 0) {
+		log_warnx("link: refusing to send <%s>: cannot repair its "
+		    "text", name);
+		return ACCUEIL_ENOMEM;
+	}
+	if (n > 0) {
+		log_warnx("link: <%s> had invalid text in %d place%s (first "
+		    "in <%s>), sent repaired", name, n, n > 1 ? "s" : "",
+		    where ? where : "?");
+		log_debug("link: repaired <%s> to %s", name, to);
+	}
 	xmpp_send(link->conn, stanza);
 	link->sent++;
 	return ACCUEIL_OK;
@@ -442,4 +550,12 @@ link_timer_remove(struct link *link, int (*fn)(void *ud), void *ud)
 			link->timers[i].dead = 1;
 	if (!link->in_timers)
 		compact_timers(link);
+}
+
+int
+link_queue_len(const struct link *link)
+{
+	if (link->conn == NULL || link->state != LINK_UP)
+		return 0;
+	return xmpp_conn_send_queue_len(link->conn);
 }

@@ -64,13 +64,33 @@ const char *link_domain(const struct link *link);
 
 /*
  * Sends stanza. It must carry both from and to (servers close the stream
- * otherwise): one missing is refused with ACCUEIL_EINVAL and logged. Returns
- * ACCUEIL_ELINK when the link is down. The stanza stays the caller's.
+ * otherwise): one missing or not valid text is refused with ACCUEIL_EINVAL
+ * and logged. Any other text node or attribute value that is not
+ * text_valid() is first replaced in place by its text_clean() version
+ * (link_repair_stanza), with a warning: nothing written to the socket is
+ * ill-formed UTF-8 or a character XML 1.0 forbids. Returns ACCUEIL_ELINK
+ * when the link is down. The stanza stays the caller's.
  */
 enum accueil_err link_send(struct link *link, xmpp_stanza_t *stanza);
 
+/*
+ * The last guard before the socket, also for tests: walks stanza (text
+ * nodes and attribute values, all descendants) and replaces each value
+ * that is not text_valid() by its text_clean() version, in place. Returns
+ * the number of values replaced (0, without allocating, when all were
+ * valid), or -1 if libstrophe could not store a replacement (out of
+ * memory: the stanza must not be sent). Logs nothing.
+ */
+int link_repair_stanza(xmpp_stanza_t *stanza);
+
 /* Counters for statistics and benchmarks. */
 unsigned long link_sent_count(const struct link *link);
+
+/*
+ * Stanzas handed to the link and not yet written to the socket (0 when
+ * everything sent so far was written, or the link is down).
+ */
+int link_queue_len(const struct link *link);
 unsigned long link_connect_count(const struct link *link);
 
 /*

@@ -19,23 +19,39 @@
 
 #include "adhoc.h"
 #include "app.h"
+#include "appointments.h"
 #include "clock.h"
 #include "conf.h"
+#include "catchup.h"
+#include "cmds.h"
 #include "console.h"
+#include "conv.h"
+#include "desk.h"
+#include "event.h"
+#include "hints.h"
+#include "intake.h"
 #include "link.h"
 #include "log.h"
 #include "office.h"
+#include "offline.h"
 #include "persona.h"
 #include "plugin.h"
 #include "router.h"
+#include "registry.h"
+#include "relay.h"
+#include "room.h"
+#include "room_setup.h"
 #include "routing.h"
+#include "review.h"
 #include "service.h"
-#include "session.h"
+#include "stats.h"
+#include "survey.h"
 #include "staff.h"
 #include "stanza.h"
 #include "store.h"
 #include "util.h"
 #include "video.h"
+#include "weekly.h"
 
 #ifndef ACCUEIL_CONF_PATH
 #define ACCUEIL_CONF_PATH "/etc/accueil/accueil.conf.xml"
@@ -89,6 +105,17 @@ link_params_from(const struct conf *conf, struct link_params *p)
 	p->reconnect_max = conf->reconnect_max;
 }
 
+/* Every second: the store's test size limit, the probe while it fails. */
+static int
+store_test_tick(void *ud)
+{
+	struct app *app = ud;
+
+	store_test_limit(app->store);
+	store_probe(app->store);
+	return 1;
+}
+
 /* Hourly: the retention policy. */
 static int
 purge_tick(void *ud)
@@ -107,9 +134,9 @@ on_up(void *ud)
 {
 	struct app *app = ud;
 
-	office_resync(app);
+	desk_resync(app);
 	staff_resync(app);
-	session_resync(app);
+	conv_resync(app);
 	if (!ready_logged) {
 		log_info("accueild ready: %zu office%s, %zu counsellor%s",
 		    app->conf->noffices, app->conf->noffices == 1 ? "" : "s",
@@ -126,7 +153,7 @@ on_down(void *ud)
 	struct app *app = ud;
 
 	staff_forget();
-	session_link_down(app);
+	conv_link_down(app);
 }
 
 static void
@@ -165,10 +192,10 @@ reload(struct app *app)
 	app->conf = next;
 	link_params_from(next, &lp);
 	link_configure(app->link, &lp);
-	office_reset();
+	desk_reset();
 	persona_reload(app);
 	if (link_is_up(app->link)) {
-		office_resync(app);
+		desk_resync(app);
 		staff_resync(app);
 	}
 	log_info("configuration reloaded");
@@ -279,29 +306,64 @@ main(int argc, char *argv[])
 	app.link = link_new(&ll);
 	app.ctx = link_ctx(app.link);
 	persona_reload(&app);
-	session_load(&app);
+	/* the core's events and who listens, from the bottom up */
+	catchup_init();
+	conv_init();
+	stats_init();
+	intake_init();
+	survey_init();
+	offline_init();
+	hints_init();
 	routing_init();
+	video_init();
+	console_init();
+	desk_init();
+	conv_load(&app);
 	router_add(adhoc_route);
+	router_add(review_route);
 	router_add(service_route);
 	router_add(persona_route);
-	router_add(session_route);
+	router_add(room_setup_route);
+	router_add(room_route);
+	router_add(catchup_route);
+	router_add(intake_route);
+	router_add(cmds_route);
 	router_add(console_route);
-	router_add(office_route);
+	router_add(desk_route);
 	router_add(staff_route);
 	link_params_from(app.conf, &lp);
 	link_configure(app.link, &lp);
-	link_timer_add(app.link, 5 * 1000, office_tick, &app);
+	link_timer_add(app.link, 5 * 1000, desk_tick, &app);
 	link_timer_add(app.link, 2 * 1000, routing_tick, &app);
-	link_timer_add(app.link, 10 * 1000, video_tick, &app);
+	link_timer_add(app.link, 10 * 1000, appointments_tick, &app);
 	link_timer_add(app.link, 3600 * 1000, purge_tick, &app);
+	link_timer_add(app.link, 30 * 1000, weekly_tick, &app);
 	purge_tick(&app);
-	link_timer_add(app.link, 5 * 1000, session_tick, &app);
+	link_timer_add(app.link, 1000, conv_tick, &app);
+	link_timer_add(app.link, 1000, store_test_tick, &app);
+	store_test_tick(&app);
 	log_info("accueild %s starting for %s", PACKAGE_VERSION,
 	    app.conf->domain);
 	link_start(app.link);
 
 	while (!got_term) {
-		link_run_once(app.link, 200);
+		int flushes;
+
+		link_run_once(app.link, 100);
+		/*
+		 * libstrophe writes what the handlers queued at the start of
+		 * its next run: run it again at once (a few times, as those
+		 * runs may read and queue more), so that "relayed" is set as
+		 * soon as the bytes are on the socket.
+		 */
+		relay_written(&app);
+		for (flushes = 0; flushes < 4 && link_queue_len(app.link) > 0;
+		    flushes++) {
+			link_run_once(app.link, 0);
+			relay_written(&app);
+		}
+		/* what closed is freed once its last words were written */
+		conv_reap(&app);
 		if (got_hup || app.reload_requested) {
 			got_hup = 0;
 			app.reload_requested = 0;
@@ -311,16 +373,17 @@ main(int argc, char *argv[])
 
 	log_info("shutting down");
 	if (link_is_up(app.link)) {
-		session_shutdown(&app);
+		conv_shutdown(&app);
 		staff_shutdown(&app);
-		office_shutdown(&app);
+		desk_shutdown(&app);
 	}
 	link_stop(app.link, 3000);
 	link_free(app.link);
 	xmpp_shutdown();
 	plugin_stop_all();
-	office_reset();
-	session_free_all();
+	desk_reset();
+	conv_free_all();
+	event_clear();
 	video_free_all();
 	staff_free_all();
 	persona_free_all();

@@ -14,7 +14,7 @@
 #include "form.h"
 #include "office.h"
 #include "router.h"
-#include "routing.h"
+#include "status.h"
 #include "service.h"
 #include "stanza.h"
 #include "util.h"
@@ -49,7 +49,7 @@ desk_form(struct app *app, xmpp_stanza_t *q, const struct conf_office *o)
 	char n[32];
 	time_t next;
 
-	routing_desk_status(app, o->id, &ds);
+	status_desk(app, o->id, &ds);
 	xmpp_stanza_set_type(x, "result");
 	form_add_field(x, "FORM_TYPE", "hidden", NULL, "urn:accueil:desk:0");
 	form_add_field(x, "open", "boolean", NULL, ds.open ? "1" : "0");

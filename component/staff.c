@@ -10,6 +10,7 @@
 #include "app.h"
 #include "catalog.h"
 #include "conf.h"
+#include "event.h"
 #include "log.h"
 #include "persona.h"
 #include "router.h"
@@ -34,13 +35,15 @@ struct last_taken {
 static struct last_taken *taken;
 static size_t ntaken;
 static int64_t started;
-static void (*listener)(struct app *, const struct conf_counsellor *, int);
-
-void
-staff_set_listener(void (*fn)(struct app *, const struct conf_counsellor *,
-    int))
+/* Tells the modules above that c can (or no longer can) take chats. */
+static void
+changed(struct app *app, const struct conf_counsellor *c, int online)
 {
-	listener = fn;
+	struct event ev;
+
+	event_prepare(&ev, EV_STAFF_CHANGED, NULL, c);
+	ev.flag = online;
+	event_fire(app, &ev);
 }
 
 int
@@ -116,8 +119,7 @@ track(struct app *app, const struct conf_counsellor *c, const char *full,
 		    after ? "available" : "unavailable");
 		store_event(app->store, NULL, NULL, after ? "staff-available" :
 		    "staff-unavailable", c->jid);
-		if (listener)
-			listener(app, c, after);
+		changed(app, c, after);
 	}
 }
 
@@ -221,8 +223,8 @@ staff_set_paused(struct app *app, const struct conf_counsellor *c, int paused)
 	log_info("staff: %s %s", c->jid, paused ? "paused" : "resumed");
 	store_event(app->store, NULL, NULL, paused ? "staff-paused" :
 	    "staff-resumed", c->jid);
-	if (listener && staff_is_online(c->jid))
-		listener(app, c, !paused);
+	if (staff_is_online(c->jid))
+		changed(app, c, !paused);
 }
 
 long

@@ -31,11 +31,9 @@ void staff_free_all(void);
 int staff_route(struct app *app, xmpp_stanza_t *st, const struct route *r);
 
 /*
- * Called when a counsellor goes from unavailable to available or back.
- * Set once by the routing module.
+ * A counsellor going from unavailable to available or back (presence,
+ * pause) is fired as EV_STAFF_CHANGED (flag: can take chats now).
  */
-void staff_set_listener(void (*fn)(struct app *app,
-    const struct conf_counsellor *c, int online));
 
 /* Pause (/pause, /reprise): a paused counsellor gets no new offers. */
 int staff_is_paused(struct app *app, const char *bare_jid);

@@ -185,3 +185,21 @@ stanza_new_id(void)
 		fatalx("random_hex failed");
 	return xstrdup(hex);
 }
+
+char *
+stanza_text_dup(xmpp_stanza_t *el)
+{
+	char *t, *copy;
+
+	if (el == NULL || (t = xmpp_stanza_get_text(el)) == NULL)
+		return NULL;
+	copy = xstrdup(t);
+	xmpp_free(xmpp_stanza_get_context(el), t);
+	return copy;
+}
+
+char *
+stanza_body_dup(xmpp_stanza_t *m)
+{
+	return stanza_text_dup(stanza_child(m, "body", NULL));
+}

@@ -78,4 +78,10 @@ char *stanza_local(const char *jid);
 /* Allocates a new random id for stanzas (caller frees). */
 char *stanza_new_id(void);
 
+/* The text of element el (caller frees), or NULL. */
+char *stanza_text_dup(xmpp_stanza_t *el);
+
+/* The text of the <body> of message m (caller frees), or NULL. */
+char *stanza_body_dup(xmpp_stanza_t *m);
+
 #endif

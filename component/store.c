@@ -28,131 +28,12 @@ struct store {
 	struct cached cache[STMT_CACHE];
 	size_t ncache;
 	int version;
+	long test_pages;	/* ACCUEIL_TEST_DB_PAGES applied */
+	int last_error;		/* last failed step's result code */
+	int trouble;		/* writes failed for the disk, until a probe works */
 };
 
-static const char *const migrations[] = {
-	/* 1: foundation */
-	"CREATE TABLE events ("
-	"  id INTEGER PRIMARY KEY,"
-	"  at INTEGER NOT NULL,"
-	"  office TEXT,"
-	"  session TEXT,"
-	"  kind TEXT NOT NULL,"
-	"  detail TEXT);"
-	"CREATE INDEX events_at ON events(at);"
-	"CREATE INDEX events_session ON events(session);"
-	"CREATE TABLE subscribers ("
-	"  office TEXT NOT NULL,"
-	"  jid TEXT NOT NULL,"
-	"  since INTEGER NOT NULL,"
-	"  PRIMARY KEY (office, jid));"
-	"CREATE TABLE kv ("
-	"  key TEXT PRIMARY KEY,"
-	"  value TEXT NOT NULL);",
 
-	/* 2: visitor sessions, transcripts, offers */
-	"CREATE TABLE sessions ("
-	"  id TEXT PRIMARY KEY,"
-	"  office TEXT NOT NULL,"
-	"  room TEXT NOT NULL UNIQUE,"
-	"  password TEXT NOT NULL,"
-	"  visitor TEXT NOT NULL,"
-	"  visitor_bare TEXT NOT NULL,"
-	"  lang TEXT NOT NULL,"
-	"  lang_source TEXT NOT NULL,"
-	"  name TEXT, page TEXT, interests TEXT, email TEXT,"
-	"  consent INTEGER NOT NULL DEFAULT 0,"
-	"  question TEXT,"
-	"  state TEXT NOT NULL,"
-	"  counsellor TEXT, persona TEXT,"
-	"  created INTEGER NOT NULL, taken INTEGER, closed INTEGER,"
-	"  close_reason TEXT,"
-	"  invited INTEGER NOT NULL DEFAULT 0,"
-	"  setup_done INTEGER NOT NULL DEFAULT 0,"
-	"  rating INTEGER, comment TEXT);"
-	"CREATE INDEX sessions_state ON sessions(state);"
-	"CREATE INDEX sessions_visitor ON sessions(visitor_bare);"
-	"CREATE TABLE messages ("
-	"  id INTEGER PRIMARY KEY,"
-	"  session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
-	"  at INTEGER NOT NULL,"
-	"  role TEXT NOT NULL,"
-	"  persona TEXT,"
-	"  body TEXT NOT NULL,"
-	"  origin_id TEXT,"
-	"  relay_id TEXT,"
-	"  room_key TEXT,"
-	"  relayed INTEGER NOT NULL DEFAULT 0,"
-	"  corrects INTEGER REFERENCES messages(id) ON DELETE SET NULL);"
-	"CREATE INDEX messages_session ON messages(session, id);"
-	"CREATE UNIQUE INDEX messages_room_key ON messages(session, room_key)"
-	"  WHERE room_key IS NOT NULL;"
-	"CREATE TABLE offers ("
-	"  session TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
-	"  counsellor TEXT NOT NULL,"
-	"  at INTEGER NOT NULL,"
-	"  state TEXT NOT NULL,"
-	"  PRIMARY KEY (session, counsellor));",
-
-	/* 3: routing: transfers, alerts, offline requests */
-	"ALTER TABLE sessions ADD COLUMN transfer_to TEXT;"
-	"ALTER TABLE sessions ADD COLUMN transfer_from TEXT;"
-	"ALTER TABLE sessions ADD COLUMN alerted INTEGER NOT NULL DEFAULT 0;"
-	"CREATE TABLE requests ("
-	"  id INTEGER PRIMARY KEY,"
-	"  office TEXT NOT NULL,"
-	"  session TEXT,"
-	"  lang TEXT NOT NULL,"
-	"  name TEXT,"
-	"  question TEXT NOT NULL,"
-	"  contact TEXT NOT NULL,"
-	"  contact_kind TEXT NOT NULL,"	/* email or xmpp */
-	"  consent INTEGER NOT NULL DEFAULT 1,"
-	"  created INTEGER NOT NULL,"
-	"  due INTEGER NOT NULL,"
-	"  state TEXT NOT NULL DEFAULT 'open',"	/* open taken answered */
-	"  counsellor TEXT,"
-	"  answered INTEGER,"
-	"  answer TEXT);"
-	"CREATE INDEX requests_state ON requests(office, state);",
-
-	/* 4: video appointments; one booking per counsellor and start */
-	"CREATE TABLE appointments ("
-	"  id INTEGER PRIMARY KEY,"
-	"  session TEXT,"
-	"  office TEXT NOT NULL,"
-	"  counsellor TEXT NOT NULL,"
-	"  persona TEXT NOT NULL,"
-	"  visitor TEXT,"
-	"  visitor_name TEXT,"
-	"  lang TEXT NOT NULL,"
-	"  start INTEGER NOT NULL,"
-	"  end INTEGER NOT NULL,"
-	"  state TEXT NOT NULL DEFAULT 'booked',"	/* booked cancelled */
-	"  room TEXT NOT NULL,"
-	"  visitor_url TEXT, counsellor_url TEXT, setup_url TEXT,"
-	"  uid TEXT NOT NULL,"
-	"  sequence INTEGER NOT NULL DEFAULT 0,"
-	"  reminded TEXT NOT NULL DEFAULT '',"
-	"  created INTEGER NOT NULL);"
-	"CREATE UNIQUE INDEX appointments_slot ON appointments(counsellor, start)"
-	"  WHERE state = 'booked';"
-	"CREATE INDEX appointments_start ON appointments(state, start);",
-
-	/*
-	 * 5: indexes the benchmarks asked for: with 50,000 closed sessions
-	 * a routing tick scanned sessions (mean time to take) and offers
-	 * (open offers per counsellor) once per waiting visitor.
-	 */
-	"CREATE INDEX sessions_office_taken ON sessions(office, taken);"
-	"CREATE INDEX offers_counsellor ON offers(counsellor, state);",
-};
-
-int
-store_schema_latest(void)
-{
-	return (int)nitems(migrations);
-}
 
 int64_t
 store_now(void)
@@ -208,7 +89,7 @@ migrate(struct store *st, const char *path)
 			return ACCUEIL_ESTORE;
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
 		    v + 1);
-		if (exec_sql(st->db, migrations[v]) < 0 ||
+		if (exec_sql(st->db, store_migrations[v]) < 0 ||
 		    exec_sql(st->db, pragma) < 0) {
 			exec_sql(st->db, "ROLLBACK");
 			log_warnx("store: migration to schema %d failed", v + 1);
@@ -235,7 +116,8 @@ store_open(const char *path, enum accueil_err *errp)
 		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, 5000);
+	/* the loop must never block for seconds on a lock */
+	sqlite3_busy_timeout(st->db, 200);
 	if (exec_sql(st->db, "PRAGMA journal_mode = WAL") < 0 ||
 	    exec_sql(st->db, "PRAGMA synchronous = NORMAL") < 0 ||
 	    exec_sql(st->db, "PRAGMA foreign_keys = ON") < 0) {
@@ -248,6 +130,46 @@ store_open(const char *path, enum accueil_err *errp)
 	return st;
 fail:
 	*errp = e;
+	store_close(st);
+	return NULL;
+}
+
+struct store *
+store_open_readonly(const char *path, enum accueil_err *errp)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	sqlite3_stmt *s = NULL;
+
+	*errp = ACCUEIL_ESTORE;
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		log_warnx("store: cannot open %s: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	/* the daemon's writes are short: wait for them rather than fail */
+	sqlite3_busy_timeout(st->db, 5000);
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
+	    NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+		log_warnx("store: cannot read %s: %s", path,
+		    sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	st->version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (st->version != store_schema_latest()) {
+		log_warnx("store: %s has schema version %d, this program reads "
+		    "version %d: %s", path, st->version, store_schema_latest(),
+		    st->version < store_schema_latest() ? "start accueild "
+		    "once to migrate it" : "use the accueilctl of the running "
+		    "accueild");
+		goto fail;
+	}
+	*errp = ACCUEIL_OK;
+	return st;
+fail:
+	sqlite3_finalize(s);
 	store_close(st);
 	return NULL;
 }
@@ -355,13 +277,112 @@ step_done(struct store *st, sqlite3_stmt *s)
 	return ACCUEIL_OK;
 }
 
-static void
-bind_text(sqlite3_stmt *s, int i, const char *v)
+void
+store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(s, i);
+}
+
+char *
+store_col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+static int
+disk_trouble(int rc)
+{
+	int e = rc & 0xff;
+
+	return e == SQLITE_FULL || e == SQLITE_IOERR || e == SQLITE_BUSY ||
+	    e == SQLITE_LOCKED || e == SQLITE_CANTOPEN || e == SQLITE_READONLY;
+}
+
+static void
+failed(struct store *st, int rc)
+{
+	if (rc != st->last_error)
+		log_warnx("store: %s (%d)", sqlite3_errmsg(st->db), rc);
+	st->last_error = rc;
+	if (disk_trouble(rc) && !st->trouble) {
+		st->trouble = 1;
+		log_warnx("store: writes fail (%s): new conversations are refused "
+		    "and visitors asked to send again until there is room",
+		    sqlite3_errstr(rc));
+	}
+}
+
+int
+store_step(struct store *st, sqlite3_stmt *s)
+{
+	int rc;
+
+	if (s == NULL) {
+		failed(st, SQLITE_ERROR);
+		return -1;
+	}
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		failed(st, rc);
+		return -1;
+	}
+	st->last_error = 0;
+	return 0;
+}
+
+int
+store_row(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	failed(st, rc);
+	return -1;
+}
+
+int
+store_error(const struct store *st)
+{
+	return st->last_error;
+}
+
+int
+store_failing(const struct store *st)
+{
+	return st->trouble;
+}
+
+void
+store_probe(struct store *st)
+{
+	char *msg = NULL;
+	int rc;
+
+	if (!st->trouble)
+		return;
+	/* room for a few pages? written, then undone */
+	rc = sqlite3_exec(st->db, "SAVEPOINT probe; INSERT OR REPLACE INTO kv "
+	    "(key, value) VALUES ('store-probe', zeroblob(32768)); ROLLBACK "
+	    "TO probe; RELEASE probe", NULL, NULL, &msg);
+	sqlite3_free(msg);
+	if (rc != SQLITE_OK) {
+		sqlite3_exec(st->db, "ROLLBACK TO probe; RELEASE probe", NULL,
+		    NULL, NULL);
+		return;
+	}
+	st->trouble = 0;
+	st->last_error = 0;
+	log_info("store: writes work again");
 }
 
 enum accueil_err
@@ -374,10 +395,10 @@ store_event(struct store *st, const char *office, const char *session,
 	if (s == NULL)
 		return ACCUEIL_ESTORE;
 	sqlite3_bind_int64(s, 1, store_now());
-	bind_text(s, 2, office);
-	bind_text(s, 3, session);
-	bind_text(s, 4, kind);
-	bind_text(s, 5, detail);
+	store_bind_text(s, 2, office);
+	store_bind_text(s, 3, session);
+	store_bind_text(s, 4, kind);
+	store_bind_text(s, 5, detail);
 	return step_done(st, s);
 }
 
@@ -389,8 +410,8 @@ store_subscriber_add(struct store *st, const char *office, const char *jid)
 
 	if (s == NULL)
 		return ACCUEIL_ESTORE;
-	bind_text(s, 1, office);
-	bind_text(s, 2, jid);
+	store_bind_text(s, 1, office);
+	store_bind_text(s, 2, jid);
 	sqlite3_bind_int64(s, 3, store_now());
 	return step_done(st, s);
 }
@@ -403,8 +424,8 @@ store_subscriber_remove(struct store *st, const char *office, const char *jid)
 
 	if (s == NULL)
 		return ACCUEIL_ESTORE;
-	bind_text(s, 1, office);
-	bind_text(s, 2, jid);
+	store_bind_text(s, 1, office);
+	store_bind_text(s, 2, jid);
 	return step_done(st, s);
 }
 
@@ -419,7 +440,7 @@ store_subscriber_foreach(struct store *st, const char *office,
 
 	if (s == NULL)
 		return;
-	bind_text(s, 1, office);
+	store_bind_text(s, 1, office);
 	/* collect first: fn may write to the store */
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		strlist_add(&offices, (const char *)sqlite3_column_text(s, 0));
@@ -440,7 +461,7 @@ store_kv_get(struct store *st, const char *key)
 
 	if (s == NULL)
 		return NULL;
-	bind_text(s, 1, key);
+	store_bind_text(s, 1, key);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		v = xstrdup((const char *)sqlite3_column_text(s, 0));
 	sqlite3_reset(s);
@@ -455,8 +476,8 @@ store_kv_set(struct store *st, const char *key, const char *value)
 
 	if (s == NULL)
 		return ACCUEIL_ESTORE;
-	bind_text(s, 1, key);
-	bind_text(s, 2, value);
+	store_bind_text(s, 1, key);
+	store_bind_text(s, 2, value);
 	return step_done(st, s);
 }
 
@@ -487,16 +508,20 @@ store_purge(struct store *st, int days)
 	if (step_done(st, s) != ACCUEIL_OK)
 		goto fail;
 	n = sqlite3_changes(st->db);
+	/* answered long ago, or filed long ago and never answered */
 	s = store_stmt(st, "UPDATE requests SET question = '', contact = '', "
-	    "name = NULL, answer = NULL WHERE state = 'answered' AND answered "
-	    "< ? AND contact != ''");
+	    "name = NULL, answer = NULL WHERE ((state = 'answered' AND answered "
+	    "< ?1) OR created < ?1) AND contact != ''");
 	if (s == NULL)
 		goto fail;
 	sqlite3_bind_int64(s, 1, cutoff);
 	if (step_done(st, s) != ACCUEIL_OK)
 		goto fail;
+	/* the meeting links may carry the visitor's name */
 	s = store_stmt(st, "UPDATE appointments SET visitor = NULL, "
-	    "visitor_name = NULL WHERE end < ? AND visitor IS NOT NULL");
+	    "visitor_name = NULL, visitor_url = NULL, counsellor_url = NULL, "
+	    "setup_url = NULL WHERE end < ? AND (visitor IS NOT NULL OR "
+	    "visitor_url IS NOT NULL)");
 	if (s == NULL)
 		goto fail;
 	sqlite3_bind_int64(s, 1, cutoff);
@@ -508,4 +533,29 @@ store_purge(struct store *st, int days)
 fail:
 	store_rollback(st);
 	return -1;
+}
+
+void
+store_test_limit(struct store *st)
+{
+	const char *path = getenv("ACCUEIL_TEST_DB_PAGES");
+	char line[32] = "", sql[64];
+	long n = 0;
+	FILE *f;
+
+	if (path == NULL || *path == '\0')
+		return;
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fgets(line, sizeof(line), f) != NULL)
+			n = strtol(line, NULL, 10);
+		fclose(f);
+	}
+	if (n == st->test_pages)
+		return;
+	st->test_pages = n;
+	/* SQLite's own maximum when no limit */
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %ld",
+	    n > 0 ? n : 1073741823L);
+	if (exec_sql(st->db, sql) == 0)
+		log_info("store: test limit of %ld pages", n);
 }

@@ -17,6 +17,9 @@
 
 struct store;
 
+/* The migrations, in order (store_schema.c). */
+extern const char *const store_migrations[];
+
 /* The schema version this binary writes. */
 int store_schema_latest(void);
 
@@ -27,6 +30,14 @@ int store_schema_latest(void);
  */
 struct store *store_open(const char *path, enum accueil_err *errp);
 void store_close(struct store *st);
+
+/*
+ * Opens the database at path read-only (accueilctl, safe while accueild
+ * writes: WAL readers do not block it), without migrating: a schema
+ * other than this binary's is refused. NULL with *errp set and a
+ * message logged. Close with store_close().
+ */
+struct store *store_open_readonly(const char *path, enum accueil_err *errp);
 int store_schema_version(struct store *st);
 sqlite3 *store_db(struct store *st);
 
@@ -36,6 +47,35 @@ sqlite3 *store_db(struct store *st);
  * statement is borrowed: do not finalize it. NULL on error (logged).
  */
 sqlite3_stmt *store_stmt(struct store *st, const char *sql);
+
+/*
+ * Steps a statement that returns no row, then resets it: 0, or -1 with
+ * the failure logged (once per kind) and kept for store_error().
+ */
+int store_step(struct store *st, sqlite3_stmt *s);
+
+/* Steps a query: 1 for a row, 0 at the end, -1 on error (reset then). */
+int store_row(struct store *st, sqlite3_stmt *s);
+
+/* The last failure's SQLite result code (SQLITE_FULL...), 0 if none. */
+int store_error(const struct store *st);
+
+/*
+ * 1 while writes fail for the disk (full, I/O error) or a lock held too
+ * long: set by a failed step, cleared by store_probe() once there is
+ * room again.
+ */
+int store_failing(const struct store *st);
+
+/* While failing: tries a write of a few pages (undone); clears it if it
+ * works. Runs on a timer. */
+void store_probe(struct store *st);
+
+/* Binds v as text, or NULL. */
+void store_bind_text(sqlite3_stmt *s, int i, const char *v);
+
+/* Column i as a new string (caller frees), or NULL. */
+char *store_col_text(sqlite3_stmt *s, int i);
 
 /* Runs a statement that returns no rows; returns ACCUEIL_OK or ESTORE. */
 enum accueil_err store_exec(struct store *st, const char *sql);
@@ -70,6 +110,13 @@ enum accueil_err store_kv_set(struct store *st, const char *key,
  * sessions purged, or -1.
  */
 int store_purge(struct store *st, int days);
+
+/*
+ * Test hook: when ACCUEIL_TEST_DB_PAGES names a file, applies the page
+ * count it holds as PRAGMA max_page_count (0, empty or no file: no
+ * limit), so tests can fill the "disk" and free it again.
+ */
+void store_test_limit(struct store *st);
 
 /* Current time for the store's rows, seconds since the epoch. */
 int64_t store_now(void);

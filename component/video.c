@@ -1,9 +1,13 @@
 /*
- * video.c: proposing, booking, reminding, cancelling video appointments.
+ * video.c: video appointments in the chat.
  *
- * Proposals live in memory (a restart drops them; the visitor asks again
- * or the counsellor types /visio again); bookings and reminders live in
- * the store.
+ * Proposes a counsellor's free slots to the visitor (list and form),
+ * reads the visitor's pick and books it (meeting links from the video
+ * provider, an iCalendar event with them), and answers the counsellors'
+ * video commands and the visitor's cancel or reschedule. Proposals live
+ * in memory (a restart drops them; the visitor asks again or the
+ * counsellor types /visio again); the appointments themselves, their
+ * cancelling and their reminders are appointments.c's.
  */
 #include "config.h"
 
@@ -13,13 +17,16 @@
 #include <strings.h>
 
 #include "app.h"
+#include "appointments.h"
 #include "catalog.h"
 #include "conf.h"
 #include "form.h"
 #include "ical.h"
 #include "log.h"
 #include "plugin.h"
-#include "session.h"
+#include "event.h"
+#include "registry.h"
+#include "relay.h"
 #include "slots.h"
 #include "staff.h"
 #include "stanza.h"
@@ -97,33 +104,9 @@ slot_minutes(const struct conf_counsellor *c)
 	return c->nvideo ? c->video[0].slot : 30;
 }
 
-/* The counsellor's booked intervals still to come (caller frees). */
-static struct slot *
-busy_of(struct app *app, const char *jid, size_t *n)
-{
-	sqlite3_stmt *st = store_stmt(app->store, "SELECT start, end FROM "
-	    "appointments WHERE counsellor = ? AND state = 'booked' AND "
-	    "end > ? ORDER BY start");
-	struct slot *v = NULL;
-
-	*n = 0;
-	if (st == NULL)
-		return NULL;
-	sqlite3_bind_text(st, 1, jid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, store_now());
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		v = xreallocarray(v, *n + 1, sizeof(*v));
-		v[*n].start = (time_t)sqlite3_column_int64(st, 0);
-		v[*n].end = (time_t)sqlite3_column_int64(st, 1);
-		(*n)++;
-	}
-	sqlite3_reset(st);
-	return v;
-}
-
 /* Proposes c's free times in session s (replacing an earlier proposal). */
 static void
-propose(struct app *app, const struct session_info *s,
+propose(struct app *app, struct conv *s,
     const struct conf_counsellor *c, int after_conflict)
 {
 	const struct conf_office *o = conf_office(app->conf, s->office);
@@ -140,7 +123,7 @@ propose(struct app *app, const struct session_info *s,
 
 	if (o == NULL)
 		return;
-	busy = busy_of(app, c->jid, &nbusy);
+	busy = appointments_busy(app, c->jid, &nbusy);
 	q.video = c->video;
 	q.nvideo = c->nvideo;
 	q.office = o;
@@ -174,7 +157,7 @@ propose(struct app *app, const struct session_info *s,
 		p->slots[p->n++] = found[i];
 
 	if (p->n == 0) {
-		session_bot_say(app, s->id, catalog_text(s->lang,
+		relay_bot_say(app, s, catalog_text(s->lang,
 		    MSG_VIDEO_NONE));
 		proposal_drop(s->id);
 		return;
@@ -205,7 +188,7 @@ propose(struct app *app, const struct session_info *s,
 		form_add_option(f, label, value);
 		free(label);
 	}
-	session_bot_post(app, s->id, text.s, &x, 1);
+	relay_bot_post(app, s, text.s, &x, 1);
 	buf_free(&text);
 	snprintf(line, sizeof(line), "%zu", p->n);
 	{
@@ -222,7 +205,7 @@ propose(struct app *app, const struct session_info *s,
 
 /* Books option i of the proposal; returns 0, or -1 (slot lost). */
 static int
-book(struct app *app, const struct session_info *s, struct proposal *p,
+book(struct app *app, struct conv *s, struct proposal *p,
     size_t i)
 {
 	const struct conf_counsellor *c = conf_counsellor_by_jid(app->conf,
@@ -231,10 +214,10 @@ book(struct app *app, const struct session_info *s, struct proposal *p,
 	struct accueil_meeting m = {0};
 	struct accueil_meeting_links links = {0};
 	struct ical_event ev = {0};
-	char room[33], when_v[256], *when = NULL, *uid = NULL, *ics = NULL;
-	char summary[512], text[4096];
+	struct appt_booking b = {0};
+	char room[33], *when = NULL, *uid = NULL, *ics = NULL;
+	char summary[512], *text;
 	xmpp_stanza_t *extra[2];
-	sqlite3_stmt *st;
 	int64_t id;
 	int rc;
 
@@ -265,54 +248,41 @@ book(struct app *app, const struct session_info *s, struct proposal *p,
 		return 0;
 	}
 	uid = ical_new_uid(app->conf->domain);
+	b.session = s->id;
+	b.office = s->office;
+	b.counsellor = c->jid;
+	b.persona = c->persona;
+	b.visitor = s->visitor;
+	b.visitor_name = m.visitor;
+	b.lang = s->lang;
+	b.room = room;
+	b.visitor_url = links.visitor_url;
+	b.counsellor_url = links.counsellor_url;
+	b.setup_url = links.setup_url;
+	b.uid = uid;
+	b.start = m.start;
+	b.end = m.end;
 	/* the guarded insert: a slot already booked fails here */
-	st = store_stmt(app->store, "INSERT INTO appointments (session, "
-	    "office, counsellor, persona, visitor, visitor_name, lang, start, "
-	    "end, room, visitor_url, counsellor_url, setup_url, uid, created) "
-	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	if (st == NULL) {
+	if ((rc = appt_insert(app, &b, &id)) != ACCUEIL_OK) {
 		plugin_meeting_links_free(&links);
 		free(uid);
-		return 0;
+		return rc == ACCUEIL_ECONFLICT ? -1 : 0;
 	}
-	sqlite3_bind_text(st, 1, s->id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, s->office, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, c->jid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, c->persona, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, s->visitor, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 6, m.visitor, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 7, s->lang, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 8, m.start);
-	sqlite3_bind_int64(st, 9, m.end);
-	sqlite3_bind_text(st, 10, room, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 11, links.visitor_url, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 12, links.counsellor_url, -1, SQLITE_TRANSIENT);
-	if (links.setup_url)
-		sqlite3_bind_text(st, 13, links.setup_url, -1,
-		    SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, 13);
-	sqlite3_bind_text(st, 14, uid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 15, store_now());
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		log_info("session %s: slot %lld already booked for %s",
-		    s->id, (long long)m.start, c->jid);
-		plugin_meeting_links_free(&links);
-		free(uid);
-		return -1;
-	}
-	id = sqlite3_last_insert_rowid(store_db(app->store));
 	store_event(app->store, s->office, s->id, "video-booked", c->jid);
+	{
+		struct event booked;
+
+		event_prepare(&booked, EV_VIDEO_BOOKED, s, c);
+		booked.rowid = id;
+		event_fire(app, &booked);
+	}
 	log_info("session %s: video appointment #%lld booked with %s",
 	    s->id, (long long)id, c->jid);
 	proposal_drop(s->id);
 
 	/* to the visitor: the link as plain text, OOB, and the event */
 	when = slots_format(m.start, o->timezone, s->lang);
-	snprintf(when_v, sizeof(when_v), "%s", when ? when : "");
-	catalog_format(text, sizeof(text), s->lang, MSG_VIDEO_BOOKED, when_v,
+	text = catalog_aformat(s->lang, MSG_VIDEO_BOOKED, when ? when : "",
 	    c->name, links.visitor_url);
 	ev.uid = uid;
 	ev.tz = o->timezone;
@@ -330,15 +300,22 @@ book(struct app *app, const struct session_info *s, struct proposal *p,
 	stanza_add_text(extra[0], "url", links.visitor_url);
 	if (ical_make_event(&ev, &ics) == ACCUEIL_OK) {
 		xmpp_stanza_t *t = xmpp_stanza_new(app->ctx);
+		char *r, *w;
 
+		/* XML turns every CRLF into LF on reading: send the LF */
+		for (r = w = ics; *r; r++)
+			if (*r != '\r')
+				*w++ = *r;
+		*w = '\0';
 		extra[1] = xmpp_stanza_new(app->ctx);
 		xmpp_stanza_set_name(extra[1], "ical");
 		xmpp_stanza_set_ns(extra[1], NS_ICAL);
 		xmpp_stanza_set_text(t, ics);
 		xmpp_stanza_add_child_ex(extra[1], t, 0);
-		session_bot_post(app, s->id, text, extra, 2);
+		relay_bot_post(app, s, text, extra, 2);
 	} else
-		session_bot_post(app, s->id, text, extra, 1);
+		relay_bot_post(app, s, text, extra, 1);
+	free(text);
 
 	/* to the counsellor */
 	{
@@ -346,14 +323,15 @@ book(struct app *app, const struct session_info *s, struct proposal *p,
 		char *cw = slots_format(m.start, o->timezone, clang(c));
 
 		if (links.setup_url) {
-			catalog_format(text, sizeof(text), clang(c),
-			    MSG_VIDEO_SETUP, links.setup_url);
+			text = catalog_aformat(clang(c), MSG_VIDEO_SETUP,
+			    links.setup_url);
 			notice(app, from, c, text);
+			free(text);
 		}
-		catalog_format(text, sizeof(text), clang(c),
-		    MSG_VIDEO_COUNSELLOR_BOOKED, (long)id, cw ? cw : "",
-		    m.visitor, links.counsellor_url);
+		text = catalog_aformat(clang(c), MSG_VIDEO_COUNSELLOR_BOOKED,
+		    (long)id, cw ? cw : "", m.visitor, links.counsellor_url);
 		notice(app, from, c, text);
+		free(text);
 		free(cw);
 		free(from);
 	}
@@ -422,186 +400,8 @@ static const char *const cancel_words[] = {"annuler", "cancel", "anul",
 static const char *const move_words[] = {"déplacer", "deplacer",
     "reschedule", "changer", "cambiar", "canviar", "verschieben", NULL};
 
-/* The session's booked appointment still to come: its id, or 0. */
-static int64_t
-booked_of_session(struct app *app, const char *session)
-{
-	sqlite3_stmt *st = store_stmt(app->store, "SELECT id FROM appointments "
-	    "WHERE session = ? AND state = 'booked' AND end > ? ORDER BY start "
-	    "LIMIT 1");
-	int64_t id = 0;
-
-	if (st == NULL)
-		return 0;
-	sqlite3_bind_text(st, 1, session, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, store_now());
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return id;
-}
-
-struct appt {
-	int64_t id;
-	char *session, *office, *counsellor, *visitor, *visitor_name, *lang;
-	char *visitor_url;
-	time_t start;
-};
-
-static void
-appt_free(struct appt *a)
-{
-	free(a->session);
-	free(a->office);
-	free(a->counsellor);
-	free(a->visitor);
-	free(a->visitor_name);
-	free(a->lang);
-	free(a->visitor_url);
-}
-
-static char *
-dup_col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
-static int
-load_appt(struct app *app, int64_t id, struct appt *a)
-{
-	sqlite3_stmt *st = store_stmt(app->store, "SELECT session, office, "
-	    "counsellor, visitor, visitor_name, lang, visitor_url, start FROM "
-	    "appointments WHERE id = ? AND state = 'booked'");
-	int found = 0;
-
-	memset(a, 0, sizeof(*a));
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		a->id = id;
-		a->session = dup_col(st, 0);
-		a->office = dup_col(st, 1);
-		a->counsellor = dup_col(st, 2);
-		a->visitor = dup_col(st, 3);
-		a->visitor_name = dup_col(st, 4);
-		a->lang = dup_col(st, 5);
-		a->visitor_url = dup_col(st, 6);
-		a->start = (time_t)sqlite3_column_int64(st, 7);
-		found = 1;
-	}
-	sqlite3_reset(st);
-	return found ? 0 : -1;
-}
-
-struct find_session {
-	const char *id;
-	int open;
-};
-
-static void
-is_open_cb(struct app *app, const struct session_info *s, void *ud)
-{
-	struct find_session *f = ud;
-
-	if (strcmp(s->id, f->id) == 0 && s->state == SESSION_ACTIVE)
-		f->open = 1;
-}
-
-/* Cancels appointment a; both sides are told. */
-static void
-cancel(struct app *app, struct appt *a)
-{
-	const struct conf_office *o = conf_office(app->conf, a->office);
-	const struct conf_counsellor *c = conf_counsellor_by_jid(app->conf,
-	    a->counsellor);
-	sqlite3_stmt *st = store_stmt(app->store, "UPDATE appointments SET "
-	    "state = 'cancelled', sequence = sequence + 1 WHERE id = ?");
-	struct find_session f = {a->session, 0};
-	char *when, text[1024];
-
-	if (st) {
-		sqlite3_bind_int64(st, 1, a->id);
-		sqlite3_step(st);
-		sqlite3_reset(st);
-	}
-	store_event(app->store, a->office, a->session, "video-cancelled",
-	    NULL);
-	when = slots_format(a->start, o ? o->timezone : "UTC", a->lang);
-	catalog_format(text, sizeof(text), a->lang, MSG_VIDEO_CANCELLED,
-	    when ? when : "");
-	if (a->session)
-		session_foreach(SESSION_ACTIVE, is_open_cb, app, &f);
-	if (f.open)
-		session_bot_say(app, a->session, text);
-	else if (a->visitor) {
-		char *desk = xasprintf("%s@%s", a->office, app->conf->domain);
-
-		stanza_send(app, stanza_message(app, desk,
-		    stanza_bare(a->visitor), "chat", text));
-		free(desk);
-	}
-	free(when);
-	if (c) {
-		char *from = xasprintf("%s@%s", c->persona, app->conf->domain);
-		char *cw = slots_format(a->start, o ? o->timezone : "UTC",
-		    clang(c));
-
-		catalog_format(text, sizeof(text), clang(c),
-		    MSG_VIDEO_COUNSELLOR_CANCELLED, (long)a->id, cw ? cw : "");
-		notice(app, from, c, text);
-		free(cw);
-		free(from);
-	}
-}
-
-void
-video_appointments_text(struct app *app, const struct conf_counsellor *c,
-    struct buf *b)
-{
-	sqlite3_stmt *st = store_stmt(app->store, "SELECT id, office, start, "
-	    "visitor_name, counsellor_url FROM appointments WHERE counsellor "
-	    "= ? AND state = 'booked' AND end > ? ORDER BY start");
-	size_t before = b->len;
-
-	if (st == NULL)
-		return;
-	sqlite3_bind_text(st, 1, c->jid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, store_now());
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const struct conf_office *o = conf_office(app->conf,
-		    (const char *)sqlite3_column_text(st, 1));
-		char *when = slots_format((time_t)sqlite3_column_int64(st, 2),
-		    o ? o->timezone : "UTC", clang(c));
-		char line[2048];
-
-		catalog_format(line, sizeof(line), clang(c),
-		    MSG_VIDEO_LIST_LINE, (long)sqlite3_column_int64(st, 0),
-		    when ? when : "", (const char *)sqlite3_column_text(st, 3),
-		    (const char *)sqlite3_column_text(st, 4));
-		buf_appendf(b, "%s%s", b->len > before ? "\n" : "", line);
-		free(when);
-	}
-	sqlite3_reset(st);
-	if (b->len == before)
-		buf_append(b, catalog_text(clang(c), MSG_VIDEO_LIST_NONE));
-}
-
-static void
-list_appointments(struct app *app, const struct conf_counsellor *c,
-    const char *from)
-{
-	struct buf b = {0};
-
-	video_appointments_text(app, c, &b);
-	notice(app, from, c, b.s);
-	buf_free(&b);
-}
-
 int
-video_command(struct app *app, const struct session_info *s,
+video_command(struct app *app, struct conv *s,
     const struct conf_counsellor *c, enum command cmd, const char *arg,
     const char *from)
 {
@@ -611,7 +411,7 @@ video_command(struct app *app, const struct session_info *s,
 
 	switch (cmd) {
 	case CMD_VIDEO:
-		if (s == NULL || s->state != SESSION_ACTIVE || s->counsellor ==
+		if (s == NULL || s->state != CONV_ACTIVE || s->counsellor ==
 		    NULL || strcasecmp(s->counsellor, c->jid) != 0) {
 			notice(app, from, c, catalog_text(clang(c),
 			    MSG_VIDEO_NOT_HERE));
@@ -625,14 +425,14 @@ video_command(struct app *app, const struct session_info *s,
 		propose(app, s, c, 0);
 		return 1;
 	case CMD_APPOINTMENTS:
-		list_appointments(app, c, from);
+		appointments_list(app, c, from);
 		return 1;
 	case CMD_CANCEL:
 	case CMD_RESCHEDULE:
 		while (*arg == '#' || isspace((unsigned char)*arg))
 			arg++;
 		id = strtol(arg, NULL, 10);
-		if (id <= 0 || load_appt(app, id, &a) < 0 ||
+		if (id <= 0 || appt_load(app, id, &a) < 0 ||
 		    strcasecmp(a.counsellor, c->jid) != 0) {
 			if (id > 0)
 				appt_free(&a);
@@ -641,8 +441,8 @@ video_command(struct app *app, const struct session_info *s,
 			notice(app, from, c, text);
 			return 1;
 		}
-		cancel(app, &a);
-		if (cmd == CMD_RESCHEDULE && s && s->state == SESSION_ACTIVE &&
+		if (appt_cancel(app, &a) == 0 && cmd == CMD_RESCHEDULE && s &&
+		    s->state == CONV_ACTIVE &&
 		    a.session && strcmp(a.session, s->id) == 0)
 			propose(app, s, c, 0);
 		appt_free(&a);
@@ -653,7 +453,7 @@ video_command(struct app *app, const struct session_info *s,
 }
 
 int
-video_visitor_input(struct app *app, const struct session_info *s,
+video_visitor_input(struct app *app, struct conv *s,
     xmpp_stanza_t *m, const char *body)
 {
 	const struct conf_counsellor *c = s->counsellor ?
@@ -672,13 +472,13 @@ video_visitor_input(struct app *app, const struct session_info *s,
 	}
 	if (strlen(body) > 120)
 		return 0;
-	booked = booked_of_session(app, s->id);
+	booked = appt_booked_of_session(app, s->id);
 	if (booked && strlen(body) <= 60 && (has_word(body, cancel_words) ||
 	    has_word(body, move_words))) {
 		int move = has_word(body, move_words);
 
-		if (load_appt(app, booked, &a) == 0) {
-			cancel(app, &a);
+		if (appt_load(app, booked, &a) == 0) {
+			appt_cancel(app, &a);
 			appt_free(&a);
 		}
 		if (move)
@@ -698,121 +498,32 @@ video_visitor_input(struct app *app, const struct session_info *s,
 	return 0;
 }
 
-/* ---- reminders ----------------------------------------------------------- */
-
 static int
-reminded(const char *list, const char *minutes)
+on_command(struct app *app, struct event *ev, void *ud)
 {
-	char *needle = xasprintf(",%s,", minutes);
-	char *hay = xasprintf(",%s", list);
-	int r = strstr(hay, needle) != NULL;
-
-	free(needle);
-	free(hay);
-	return r;
+	(void)ud;
+	return video_command(app, ev->conv, ev->counsellor,
+	    (enum command)ev->cmd, ev->arg, ev->from) ? EVENT_HANDLED :
+	    EVENT_PASS;
 }
 
-int
-video_tick(void *ud)
+static int
+on_visitor_text(struct app *app, struct event *ev, void *ud)
 {
-	struct app *app = ud;
-	sqlite3_stmt *st = store_stmt(app->store, "SELECT id, office, "
-	    "counsellor, persona, visitor, visitor_name, lang, start, "
-	    "visitor_url, counsellor_url, reminded FROM appointments WHERE "
-	    "state = 'booked' AND start > ? ORDER BY start");
-	int64_t now = store_now();
-	struct {
-		int64_t id;
-		char *office, *counsellor, *visitor, *name, *lang, *vurl, *curl;
-		char *reminded;
-		time_t start;
-	} *rows = NULL;
-	size_t n = 0, i, k;
+	struct conv *cv = ev->conv;
 
-	if (st == NULL)
-		return 1;
-	sqlite3_bind_int64(st, 1, now);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		rows = xreallocarray(rows, n + 1, sizeof(*rows));
-		rows[n].id = sqlite3_column_int64(st, 0);
-		rows[n].office = dup_col(st, 1);
-		rows[n].counsellor = dup_col(st, 2);
-		rows[n].visitor = dup_col(st, 4);
-		rows[n].name = dup_col(st, 5);
-		rows[n].lang = dup_col(st, 6);
-		rows[n].start = (time_t)sqlite3_column_int64(st, 7);
-		rows[n].vurl = dup_col(st, 8);
-		rows[n].curl = dup_col(st, 9);
-		rows[n].reminded = dup_col(st, 10);
-		n++;
-	}
-	sqlite3_reset(st);
-	for (i = 0; i < n; i++) {
-		const struct conf_office *o = conf_office(app->conf,
-		    rows[i].office);
-		const struct conf_counsellor *c = conf_counsellor_by_jid(
-		    app->conf, rows[i].counsellor);
+	(void)ud;
+	/* only what the visitor just wrote in an open chat */
+	if (ev->flag != 1 || cv->state != CONV_ACTIVE || cv->close_pending ||
+	    ev->stanza == NULL)
+		return EVENT_PASS;
+	return video_visitor_input(app, cv, ev->stanza, ev->text) ?
+	    EVENT_HANDLED : EVENT_PASS;
+}
 
-		for (k = 0; o && c && k < o->reminders.n; k++) {
-			const char *mins = o->reminders.v[k];
-			long m = strtol(mins, NULL, 10);
-			char *list, text[2048], *from, *desk;
-			sqlite3_stmt *up;
-
-			if (now < (int64_t)rows[i].start - m * 60 ||
-			    reminded(rows[i].reminded, mins))
-				continue;
-			/* recorded first, so a restart never repeats it */
-			list = xasprintf("%s%s,", rows[i].reminded, mins);
-			up = store_stmt(app->store, "UPDATE appointments SET "
-			    "reminded = ? WHERE id = ?");
-			if (up == NULL) {
-				free(list);
-				continue;
-			}
-			sqlite3_bind_text(up, 1, list, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int64(up, 2, rows[i].id);
-			sqlite3_step(up);
-			sqlite3_reset(up);
-			free(rows[i].reminded);
-			rows[i].reminded = list;
-			store_event(app->store, o->id, NULL, "video-reminder",
-			    mins);
-			from = xasprintf("%s@%s", c->persona, app->conf->domain);
-			catalog_format(text, sizeof(text), clang(c),
-			    MSG_VIDEO_REMINDER, (long)rows[i].id,
-			    (long)((rows[i].start - now + 59) / 60),
-			    rows[i].name ? rows[i].name : "-", rows[i].curl);
-			notice(app, from, c, text);
-			free(from);
-			if (rows[i].visitor) {
-				/* an anonymous visitor's JID is gone by then:
-				 * the server drops it */
-				desk = xasprintf("%s@%s", o->id,
-				    app->conf->domain);
-				catalog_format(text, sizeof(text),
-				    rows[i].lang, MSG_VIDEO_VISITOR_REMINDER,
-				    (long)((rows[i].start - now + 59) / 60),
-				    c->name, rows[i].vurl);
-				stanza_send(app, stanza_message(app, desk,
-				    stanza_bare(rows[i].visitor), "chat",
-				    text));
-				free(desk);
-			}
-			log_info("appointment #%lld: reminder %s min before",
-			    (long long)rows[i].id, mins);
-		}
-	}
-	for (i = 0; i < n; i++) {
-		free(rows[i].office);
-		free(rows[i].counsellor);
-		free(rows[i].visitor);
-		free(rows[i].name);
-		free(rows[i].lang);
-		free(rows[i].vurl);
-		free(rows[i].curl);
-		free(rows[i].reminded);
-	}
-	free(rows);
-	return 1;
+void
+video_init(void)
+{
+	event_hook(EV_COMMAND, on_command, 0, NULL);
+	event_hook(EV_VISITOR_TEXT, on_visitor_text, 0, NULL);
 }

@@ -8,8 +8,10 @@
  * number or form; the booking is one INSERT guarded by a unique index
  * (counsellor, start), so a slot is never booked twice: the loser gets
  * fresh choices. The link comes from the video provider plugin; an
- * iCalendar event goes with it. Reminders are stored and survive
- * restarts; cancel and reschedule work from both sides.
+ * iCalendar event goes with it. Cancel and reschedule work from both
+ * sides. The appointments once booked (the store, cancelling, a
+ * counsellor's list, the reminders) are appointments.h's: this module is
+ * the chat side and calls it. Everything here runs on the loop thread.
  */
 #ifndef ACCUEIL_VIDEO_H
 #define ACCUEIL_VIDEO_H
@@ -19,35 +21,37 @@
 #include "command.h"
 
 struct app;
-struct session_info;
+struct conv;
 struct conf_counsellor;
 
 /*
- * A counsellor's video command. s is the conversation it was typed in,
- * or NULL (persona JID); replies come from the JID from. Returns 1 if cmd
- * was a video command.
+ * Hooks video to the core's events: EV_COMMAND (video_command) and
+ * EV_VISITOR_TEXT (video_visitor_input). Call once at start-up, on the
+ * loop thread.
  */
-int video_command(struct app *app, const struct session_info *s,
+void video_init(void);
+
+/*
+ * A counsellor's video command (/visio, the list, cancel, reschedule).
+ * s is the conversation it was typed in, or NULL (persona JID); replies
+ * come from the JID from. All arguments are borrowed for the call.
+ * Returns 1 if cmd was a video command (handled), 0 otherwise. Runs on
+ * the loop thread.
+ */
+int video_command(struct app *app, struct conv *s,
     const struct conf_counsellor *c, enum command cmd, const char *arg,
     const char *from);
 
 /*
  * A visitor message in an active session (already stored and relayed):
  * a pick among proposed slots, a request for a video call, a cancel or
- * reschedule. Returns 1 if it was one of those.
+ * reschedule. m and body are borrowed for the call. Returns 1 if it was
+ * one of those (handled), 0 otherwise. Runs on the loop thread.
  */
-int video_visitor_input(struct app *app, const struct session_info *s,
+int video_visitor_input(struct app *app, struct conv *s,
     xmpp_stanza_t *m, const char *body);
 
-/* Appends c's upcoming appointments, one per line, to b. */
-struct buf;
-void video_appointments_text(struct app *app,
-    const struct conf_counsellor *c, struct buf *b);
-
-/* Timer: reminders. Returns 1. */
-int video_tick(void *app);
-
-/* Forgets pending proposals (shutdown). */
+/* Forgets and frees the pending proposals (shutdown, loop thread). */
 void video_free_all(void);
 
 #endif

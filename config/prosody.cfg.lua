@@ -59,8 +59,11 @@ Component "salons.ot.example" "muc"
 	name = "Salons des visiteurs"
 	restrict_room_creation = "admin"
 	admins = { "accueil.ot.example" }
-	-- Keep each room's history so the component can catch up after a
-	-- restart of either side (XEP-0313 on the room).
+	-- Each room's archive (XEP-0313): after every reconnect accueild pages
+	-- it from the last line it stored, so nothing a visitor wrote while
+	-- accueild or the link was down is lost. Without it accueild falls
+	-- back to the room history (the last 50 stanzas at most) and says so
+	-- in its log: a longer outage would lose lines.
 	modules_enabled = { "muc_mam" }
 	muc_log_by_default = true
 	muc_log_expires_after = "1w"

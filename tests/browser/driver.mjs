@@ -11,7 +11,8 @@
 // ms, default 15 s); the process exits when stdin closes.
 import { chromium } from 'playwright-core';
 import { createInterface } from 'node:readline';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,18 +21,26 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
     '--disable-dev-shm-usage', '--no-default-browser-check', '--disable-extensions'];
 const DEFAULT_TIMEOUT = 15000;
+// axe-core (tests/browser/package.json), injected into the page on demand
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 let context = null;
 let page = null;
 let userDataDir = null;
+let cdp = null;
 const pageErrors = [];
+const consoleMessages = [];
 
 function log(line) {
     process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 }
 
 function watch(p) {
-    p.on('console', (m) => log(`console.${m.type()}: ${m.text()}`));
+    p.on('console', (m) => {
+        consoleMessages.push({ type: m.type(), text: m.text() });
+        log(`console.${m.type()}: ${m.text()}`);
+    });
     p.on('pageerror', (e) => {
         pageErrors.push(String(e && e.stack ? e.stack : e));
         log(`pageerror: ${e && e.stack ? e.stack : e}`);
@@ -41,6 +50,20 @@ function watch(p) {
 
 function loc(sel) {
     return page.locator(sel);
+}
+
+// Resolves when the widget's finite animations and transitions are over
+// (the panel's entrance, a colour change): colours are then the final ones.
+async function settle() {
+    await page.evaluate(async () => {
+        const host = document.getElementById('accueil-widget');
+        const root = host && host.shadowRoot;
+        if (!root) return;
+        const finite = root.getAnimations().filter((a) =>
+            a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+        await Promise.race([Promise.all(finite.map((a) => a.finished.catch(() => null))),
+            new Promise((ok) => setTimeout(ok, 2000))]);
+    });
 }
 
 const commands = {
@@ -147,9 +170,145 @@ const commands = {
                 label: el.getAttribute('aria-label') || el.textContent.trim().slice(0, 60) };
         });
     },
-    async screenshot({ path, fullPage }) {
+    // The whole viewport, or the box of sel grown by pad pixels.
+    async screenshot({ path, fullPage, sel, pad }) {
+        await settle();
+        if (sel) {
+            const box = await loc(sel).first().boundingBox();
+            if (!box) throw new Error(`screenshot: ${sel} is not visible`);
+            const vp = page.viewportSize();
+            const p = pad || 0;
+            const x = Math.max(0, box.x - p), y = Math.max(0, box.y - p);
+            const clip = { x, y, width: Math.min(vp.width, box.x + box.width + p) - x,
+                height: Math.min(vp.height, box.y + box.height + p) - y };
+            await page.screenshot({ path, clip });
+            return path;
+        }
         await page.screenshot({ path, fullPage: !!fullPage });
         return path;
+    },
+    // axe-core on the whole page (the widget's open shadow root included),
+    // WCAG 2.1 A and AA rules only; violations in a readable form. A text
+    // of the widget whose contrast axe could not decide (partly scrolled
+    // under the header, say) is scrolled into view and checked again:
+    // what axe still cannot decide (a text taller than the visible part of
+    // the conversation) is measured here as axe would, text colour on the
+    // nearest opaque background, unless opacity or a background image is
+    // on the way: then it is returned as "undecided".
+    async axe() {
+        await settle();
+        if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+            await page.addScriptTag({ content: readFileSync(AXE_PATH, 'utf8') });
+        }
+        return await page.evaluate(async (tags) => {
+            const options = { runOnly: { type: 'tag', values: tags },
+                resultTypes: ['violations', 'incomplete'] };
+            const r = await window.axe.run(document, options);
+            const violations = r.violations;
+            const undecided = [];
+            const incomplete = [];
+            const measured = [];
+            const rgb = (css) => {
+                const p = /rgba?\(([^)]+)\)/.exec(css);
+                if (!p) return null;
+                const v = p[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+                return v.length === 3 || v[3] === 1 ? v.slice(0, 3) : (v[3] === 0 ? 'none' : null);
+            };
+            const lum = (c) => {
+                const [r, g, b] = c.map((x) => {
+                    const y = x / 255;
+                    return y <= 0.04045 ? y / 12.92 : ((y + 0.055) / 1.055) ** 2.4;
+                });
+                return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+            };
+            const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+            // text colour on the first opaque background, or null if unsure
+            const measure = (el) => {
+                const cs = getComputedStyle(el);
+                const fg = rgb(cs.color);
+                if (!fg || fg === 'none') return null;
+                for (let n = el; n; n = n.parentElement || (n.getRootNode() && n.getRootNode().host)) {
+                    const ns = getComputedStyle(n);
+                    if (Number(ns.opacity) < 1 || ns.backgroundImage !== 'none') return null;
+                    const bg = rgb(ns.backgroundColor);
+                    if (bg === null) return null;
+                    if (bg !== 'none') {
+                        const px = parseFloat(cs.fontSize), bold = Number(cs.fontWeight) >= 700;
+                        const min = px >= 24 || (bold && px >= 18.66) ? 3 : 4.5;
+                        return { ratio: ratio(fg, bg), min };
+                    }
+                }
+                return null;
+            };
+            const host = document.getElementById('accueil-widget');
+            const body = host && host.shadowRoot.querySelector('.aw-body');
+            const scroll = body ? body.scrollTop : 0;
+            for (const item of r.incomplete) {
+                for (const n of item.nodes) {
+                    const inWidget = Array.isArray(n.target[0]) && n.target[0][0] === '#accueil-widget';
+                    const el = inWidget && host.shadowRoot.querySelector(n.target[0][1]);
+                    if (!el) {
+                        incomplete.push({ id: item.id, target: n.target,
+                            why: (n.any[0] || n.all[0] || n.none[0] || {}).message || '' });
+                        continue;
+                    }
+                    el.scrollIntoView({ block: 'center' });
+                    const again = await window.axe.run(el, { runOnly: { type: 'rule', values: [item.id] },
+                        resultTypes: ['violations', 'incomplete'] });
+                    violations.push(...again.violations);
+                    for (const i of again.incomplete) {
+                        for (const m of i.nodes) {
+                            const got = i.id === 'color-contrast' ? measure(el) : null;
+                            const why = (m.any[0] || m.all[0] || m.none[0] || {}).message || '';
+                            if (got && got.ratio >= got.min) {
+                                measured.push({ target: m.target, ratio: got.ratio, why });
+                            } else if (got) {
+                                undecided.push({ id: i.id, target: m.target,
+                                    why: `measured ${got.ratio.toFixed(2)}:1, below ${got.min}:1 (${why})` });
+                            } else {
+                                undecided.push({ id: i.id, target: m.target, why });
+                            }
+                        }
+                    }
+                }
+            }
+            if (body) body.scrollTop = scroll;
+            return {
+                version: r.testEngine.version,
+                passes: r.passes.length,
+                incomplete,
+                undecided,
+                measured,
+                violations: violations.map((v) => ({
+                    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                    nodes: v.nodes.map((n) => ({ target: n.target, html: n.html.slice(0, 200),
+                        summary: n.failureSummary })),
+                })),
+            };
+        }, AXE_TAGS);
+    },
+    async settle() {
+        await settle();
+        return null;
+    },
+    // prefers-color-scheme and prefers-reduced-motion, as the system says
+    async emulate({ colorScheme, reducedMotion }) {
+        const media = {};
+        if (colorScheme) media.colorScheme = colorScheme;
+        if (reducedMotion) media.reducedMotion = reducedMotion;
+        await page.emulateMedia(media);
+        return null;
+    },
+    // The browser's default font size (its "text size" setting): 16 is the
+    // usual, 32 is text zoomed to 200%.
+    async fontSize({ px }) {
+        if (!cdp) cdp = await context.newCDPSession(page);
+        await cdp.send('Page.setFontSizes', { fontSizes: { standard: px, fixed: Math.round(px * 13 / 16) } });
+        return null;
+    },
+    // The page's console messages since launch (or of one type).
+    async console({ type }) {
+        return consoleMessages.filter((m) => !type || m.type === type);
     },
     async errors() {
         return pageErrors.slice();

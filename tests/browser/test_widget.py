@@ -8,9 +8,17 @@ a robot, typing, a correction), reload and resume, a lost connection, the
 queue when nobody is free, closed hours, the survey (rating stored in
 SQLite), and a video appointment (slot buttons, link, calendar event).
 
-Screenshots go to artefacts/browser/ at the top of the repository. Without
-Chromium, Node, playwright-core (tests/browser: npm ci) or the built widget
-(widget: npm ci && npm run build), every test reports SKIP.
+Accessibility: in every state they visit, axe-core's WCAG 2.1 A and AA
+rules with each of three office colours (THEMES) in the light and the dark
+scheme must find nothing (browserlib.audit); test_themes_and_zoom checks the
+launcher's contrast on each theme, focus order and rings, reduced motion,
+text and page zoom to 200 %, and the console warning for a bad colour
+pair; test_colour_maths runs the widget's colour unit tests (node).
+
+Screenshots go to artefacts/browser/ at the top of the repository (axe
+results to artefacts/browser/axe/). Without Chromium, Node, playwright-core
+and axe-core (tests/browser: npm ci) or the built widget (widget: npm ci &&
+npm run build), every test reports SKIP.
 
     tests/browser/test_widget.py                 all, on both servers
     ACCUEIL_SERVERS=prosody tests/browser/test_widget.py survey
@@ -18,6 +26,8 @@ Chromium, Node, playwright-core (tests/browser: npm ci) or the built widget
 
 import datetime
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,23 +36,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from browserlib import (  # noqa: E402
     AGENT, ANNOUNCER, COMPOSER, CONSENT, EMAIL, ENDED, LAUNCHER, MINE, NAME, OTHER,
-    PANEL, QUESTION, QUEUE, START, STATUS, TYPING, Browser, DevServer, capture_sent,
-    need_browser, sent)
-from harness import pause, run  # noqa: E402
+    PANEL, QUESTION, QUEUE, REPO, START, STATUS, THEMES, TYPING, Browser, DevServer,
+    audit, capture_sent, check_no_loss, check_ring, contrast, focus_stop, focus_walk,
+    hex_colour, need_browser, parse_colour, sent)
+from harness import Skip, pause, run  # noqa: E402
 from sessionlib import Desk, Visitor, body, is_from_v, offer_to  # noqa: E402
 
 CHATSTATES = "http://jabber.org/protocol/chatstates"
 
 
-def start(server_cls, tmpdir, page=None, viewport=(1280, 860), **desk_args):
+def start(server_cls, tmpdir, page=None, viewport=(1280, 860), theme=None, **desk_args):
     """Skip unless a browser can run; then a server, the daemon, counsellors
     (sessionlib.Desk with desk_args), the devserver and a browser on the
-    demo page."""
+    demo page, in the office colour THEMES[theme] (default: data-color's
+    default)."""
     need_browser()
     desk = Desk(server_cls, tmpdir, avatars=True, **desk_args)
-    site = DevServer(desk.server, tmpdir, page_attrs=page)
+    attrs = dict(page or {})
+    if theme:
+        attrs.setdefault("color", THEMES[theme])
+    site = DevServer(desk.server, tmpdir, page_attrs=attrs)
     browser = Browser(tmpdir, viewport=viewport)
     browser.goto(site.url)
+    browser.wait(LAUNCHER)
     return desk, site, browser
 
 
@@ -60,9 +76,7 @@ def open_widget(browser):
     browser.wait(READY, timeout=20)
 
 
-def ask(browser, question, name=None, email=None, interest=None):
-    """Open the widget and send the first question through the pre-chat form."""
-    open_widget(browser)
+def fill_prechat(browser, question, name=None, email=None, interest=None):
     browser.fill(QUESTION, question)
     if name:
         browser.fill(NAME, name)
@@ -71,7 +85,34 @@ def ask(browser, question, name=None, email=None, interest=None):
     if email:
         browser.fill(EMAIL, email)
         browser.check(CONSENT)
+
+
+def ask(browser, question, name=None, email=None, interest=None):
+    """Open the widget and send the first question through the pre-chat form."""
+    open_widget(browser)
+    fill_prechat(browser, question, name, email, interest)
     browser.click(START)
+
+
+def check_full_screen(browser, width=390, height=844):
+    """Under 480 px wide the open window takes the whole screen."""
+    got = check_no_loss(browser, PANEL)
+    assert (round(got["width"]), round(got["height"])) == (width, height), got
+
+
+def focus_back_from(browser, sel, server_cls, state):
+    """Click sel, then Shift+Tab through everything focusable before it:
+    each stop has a ring of 3:1 or more (focus_walk), the conversation log
+    is one stop, and the header's two controls come last. Returns the
+    stops' labels."""
+    browser.click(sel)
+    check_ring(focus_stop(browser))
+    stops = focus_walk(browser, back=True)
+    labels = [f"{s['tag']} {s['label'][:30]!r}" for s in stops]
+    assert [s["label"] for s in stops[-3:]] == \
+        ["Conversation", "Fermer la fenêtre de discussion", "Langue"], labels
+    print(f"# focus {state} [{server_cls.name}], back from {sel}: {'; '.join(labels)}")
+    return stops
 
 
 def no_page_errors(browser):
@@ -80,10 +121,15 @@ def no_page_errors(browser):
 
 
 def test_conversation(server_cls, tmpdir):
-    desk, site, browser = start(server_cls, tmpdir)
+    desk, site, browser = start(server_cls, tmpdir, theme="dark")
     marie = desk.staff["marie"]
-    ask(browser, "Bonjour, quelles randonnées faciles autour de Cahors ?",
-        name="Marie-Laure", interest="hiking")
+    audit(browser, server_cls, "conversation", "closed")
+    open_widget(browser)
+    audit(browser, server_cls, "conversation", "open")
+    fill_prechat(browser, "Bonjour, quelles randonnées faciles autour de Cahors ?",
+                 name="Marie-Laure", interest="hiking")
+    audit(browser, server_cls, "conversation", "form")
+    browser.click(START)
     v = offer_to(marie, "randonnées faciles", timeout=20)
     offer = [s for s in marie.stanzas if is_from_v(s) and "randonnées" in body(s)][0]
     assert "Marie-Laure" in body(offer), body(offer)
@@ -104,6 +150,7 @@ def test_conversation(server_cls, tmpdir):
     # typing (passed on once the chat is the counsellor's), then a message
     marie.send_message(v, None, extra_xml=f'<composing xmlns="{CHATSTATES}"/>')
     browser.wait(TYPING, "Claire écrit…")
+    audit(browser, server_cls, "conversation", "typing")
     shot(browser, server_cls, "conversation", "typing")
     # a correction replaces the text
     orig = marie.send_message(v, "Le parcours fait 5 km.")
@@ -114,6 +161,8 @@ def test_conversation(server_cls, tmpdir):
     browser.wait(OTHER, "4 km")
     assert browser.count(OTHER, "5 km") == 0
     browser.wait(".aw-other .aw-edited", "corrigé")
+    audit(browser, server_cls, "conversation", "conversation")
+    assert len(focus_back_from(browser, COMPOSER, server_cls, "conversation")) == 3
     # what a screen reader gets: a named dialog, named controls, a log
     tree = browser.aria(PANEL)
     for line in ('dialog "Office de tourisme de Cahors"',
@@ -134,8 +183,18 @@ def test_conversation(server_cls, tmpdir):
     assert browser.count(MINE, "enfants") == 1
     assert browser.count(MINE, "randonnées faciles") == 1
     shot(browser, server_cls, "conversation", "desktop")
+    # text zoomed to 200 %: the window grows, nothing is cut
+    browser.font_size(32)
+    browser.settle()
+    zoomed = check_no_loss(browser, PANEL)
+    assert zoomed["fontSize"] == "30px" and zoomed["width"] > 700, zoomed
+    audit(browser, server_cls, "conversation", "text-200")
+    shot(browser, server_cls, "conversation", "text-200")
+    browser.font_size(16)
     browser.viewport(390, 844)
     pause(0.5)
+    check_full_screen(browser)
+    audit(browser, server_cls, "conversation", "phone")
     shot(browser, server_cls, "conversation", "phone")
     # keyboard: Escape closes and gives the focus back to the launcher
     browser.press(COMPOSER, "Escape")
@@ -145,6 +204,8 @@ def test_conversation(server_cls, tmpdir):
     # closed, a new message: a badge on the launcher; opening clears it
     marie.send_message(v, "Pour les enfants, le sentier du Pech d'Angély.")
     browser.wait(".aw-badge", "1", timeout=20)
+    assert "1 nouveau" in browser.aria(LAUNCHER), browser.aria(LAUNCHER)
+    audit(browser, server_cls, "conversation", "phone-closed")
     shot(browser, server_cls, "conversation", "phone-closed")
     browser.click(LAUNCHER)
     browser.wait(OTHER, "Pech d'Angély")
@@ -169,7 +230,7 @@ def stored(browser):
 
 
 def test_reload_and_resume(server_cls, tmpdir):
-    desk, site, browser = start(server_cls, tmpdir)
+    desk, site, browser = start(server_cls, tmpdir, theme="dark")
     marie = desk.staff["marie"]
     ask(browser, "Bonjour, le musée Henri-Martin est-il ouvert le lundi ?", name="Paul")
     v = take(desk, browser, "Henri-Martin", "Oui, de 10 h à 18 h, sauf les jours fériés.")
@@ -196,6 +257,7 @@ def test_reload_and_resume(server_cls, tmpdir):
     # a lost connection: the widget says so, comes back, rejoins
     browser.offline(True)
     browser.wait(".aw-status[data-state=reconnecting]", timeout=60)
+    audit(browser, server_cls, "resume", "reconnecting")
     pause(3)
     browser.offline(False)
     browser.wait(READY, timeout=60)
@@ -212,7 +274,7 @@ def test_reload_and_resume(server_cls, tmpdir):
 def test_server_restart(server_cls, tmpdir):
     """The XMPP server restarts under the widget: BOSH fails, the widget
     retries with back-off, logs in again and rejoins the (persistent) room."""
-    desk, site, browser = start(server_cls, tmpdir)
+    desk, site, browser = start(server_cls, tmpdir, theme="saturated")
     ask(browser, "Bonjour, les horaires de la cathédrale ?", name="Hugo")
     v = take(desk, browser, "cathédrale", "Bonjour Hugo, de 8 h à 19 h.")
     desk.daemon.mark_log()
@@ -235,7 +297,7 @@ def test_server_restart(server_cls, tmpdir):
 
 
 def test_queue_when_nobody_is_free(server_cls, tmpdir):
-    desk, site, browser = start(server_cls, tmpdir)
+    desk, site, browser = start(server_cls, tmpdir, theme="light")
     marie = desk.staff["marie"]
     desk.daemon.mark_log()
     marie.send_presence(show="away")
@@ -245,6 +307,7 @@ def test_queue_when_nobody_is_free(server_cls, tmpdir):
     browser.wait(".aw-status[data-state=busy]", timeout=20)
     browser.wait(STATUS, "Conseillers occupés")
     browser.wait(".aw-welcome", "occupés")
+    audit(browser, server_cls, "queue", "busy-prechat")
     shot(browser, server_cls, "queue", "busy-prechat")
     # someone else is already waiting
     first = Visitor(desk, nick="Jeanne")
@@ -256,6 +319,7 @@ def test_queue_when_nobody_is_free(server_cls, tmpdir):
     browser.wait(QUEUE, "2e dans la file", timeout=10)
     text = browser.text(QUEUE)
     assert re.search(r"2e dans la file · environ (\d+ min|moins d'une minute)", text), text
+    audit(browser, server_cls, "queue", "queue")
     shot(browser, server_cls, "queue", "position")
     # the status line follows the language switch
     for lang, expected in (("en", "2nd in the queue"), ("es", "Puesto 2 en la cola"),
@@ -300,7 +364,7 @@ FR_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanch
 def test_closed_hours(server_cls, tmpdir):
     office, opening = closed_office()
     desk, site, browser = start(server_cls, tmpdir, office_xml=office,
-                                viewport=(390, 844))
+                                viewport=(390, 844), theme="saturated")
     open_widget(browser)
     browser.wait(".aw-status[data-state=closed]", timeout=20)
     status = browser.text(STATUS)
@@ -310,6 +374,8 @@ def test_closed_hours(server_cls, tmpdir):
     note = browser.text(".aw-closed-note")
     assert f"{opening.hour:02d}:00" in note, note
     browser.wait(".aw-welcome", "fermé")
+    check_full_screen(browser)
+    audit(browser, server_cls, "closed", "closed-office-phone")
     shot(browser, server_cls, "closed", "phone")
     # the visitor still leaves a question and an address
     browser.fill(QUESTION, "Bonjour, peut-on visiter les caves le dimanche ?")
@@ -317,10 +383,13 @@ def test_closed_hours(server_cls, tmpdir):
     browser.fill(EMAIL, "lucie@example.org")
     browser.click(START)
     browser.wait(".aw-error", "Cochez la case")
+    assert browser.attr(CONSENT, "aria-invalid") == "true"
+    audit(browser, server_cls, "closed", "form-error")
     browser.check(CONSENT)
     browser.click(START)
     browser.wait(OTHER, "fermé", timeout=30)
     browser.wait(OTHER, "lucie@example.org", timeout=30)
+    audit(browser, server_cls, "closed", "question-left")
     shot(browser, server_cls, "closed", "question-left")
     rows = desk.rows("SELECT email, consent, name, question FROM sessions")
     assert [(r["email"], r["consent"], r["name"]) for r in rows] == \
@@ -329,7 +398,7 @@ def test_closed_hours(server_cls, tmpdir):
 
 
 def test_survey(server_cls, tmpdir):
-    desk, site, browser = start(server_cls, tmpdir)
+    desk, site, browser = start(server_cls, tmpdir, theme="saturated")
     marie = desk.staff["marie"]
     ask(browser, "Bonjour, où louer des vélos électriques ?", name="Inès")
     v = take(desk, browser, "vélos électriques", "Bonjour Inès, chez Cahors Vélo, quai Cavaignac.")
@@ -340,6 +409,16 @@ def test_survey(server_cls, tmpdir):
     browser.click(".aw-survey .aw-star[data-n='4']")
     assert browser.count(".aw-survey .aw-star.aw-on") == 4
     browser.fill(".aw-survey textarea", "Réponse rapide et claire")
+    audit(browser, server_cls, "survey", "survey")
+    stops = focus_back_from(browser, COMPOSER, server_cls, "survey")
+    # the card's button, comment and the chosen star (one stop for the group)
+    assert [s["tag"] for s in stops[:3]] == ["button", "textarea", "input"], stops
+    # arrow keys move the rating (a radio group)
+    browser.press(".aw-survey .aw-star-input:checked", "ArrowRight")
+    assert browser.count(".aw-survey .aw-star.aw-on") == 5
+    browser.press(".aw-survey .aw-star-input:checked", "ArrowLeft")
+    assert browser.count(".aw-survey .aw-star.aw-on") == 4
+    check_ring(focus_stop(browser))
     shot(browser, server_cls, "survey", "stars")
     browser.click(".aw-survey button[type=submit]")
     browser.wait(".aw-survey .aw-thanks", "Merci")
@@ -353,6 +432,7 @@ def test_survey(server_cls, tmpdir):
                     v.split("@")[0])[0]
     assert (row["rating"], row["comment"], row["state"]) == \
         (4, "Réponse rapide et claire", "closed"), tuple(row)
+    audit(browser, server_cls, "survey", "ended")
     shot(browser, server_cls, "survey", "ended")
     browser.viewport(390, 844)
     pause(0.5)
@@ -368,6 +448,7 @@ def test_survey(server_cls, tmpdir):
     browser.reload()
     browser.wait(".aw-prechat .aw-error", "conversation précédente est terminée", timeout=20)
     browser.wait(QUESTION)
+    audit(browser, server_cls, "survey", "previous-ended-phone")
     assert stored(browser) is None
     no_page_errors(browser)
 
@@ -379,7 +460,7 @@ VIDEO_PLUGIN = ('<plugin name="url-template"><option name="template" '
 
 def test_video_appointment(server_cls, tmpdir):
     desk, site, browser = start(server_cls, tmpdir, children={"marie": VIDEO_HOURS},
-                                extra_xml=[VIDEO_PLUGIN])
+                                extra_xml=[VIDEO_PLUGIN], theme="light")
     marie = desk.staff["marie"]
     ask(browser, "Bonjour, pouvez-vous me conseiller une randonnée de deux jours ?")
     v = take(desk, browser, "deux jours", "Avec plaisir : parlons-en en visio ?")
@@ -391,6 +472,9 @@ def test_video_appointment(server_cls, tmpdir):
     values = browser.eval("return [...window.AccueilWidget.instance.root.querySelectorAll("
                           "'.aw-video .aw-slot')].map(b => b.dataset.value);")
     assert values[0] == "now" and all(x.isdigit() for x in values[1:]), values
+    audit(browser, server_cls, "video", "video-times")
+    stops = focus_back_from(browser, COMPOSER, server_cls, "video times")
+    assert [s["label"] for s in stops[:len(slots)]] == slots[::-1], stops
     shot(browser, server_cls, "video", "slots")
     capture_sent(browser)
     since = marie.mark()
@@ -412,9 +496,12 @@ def test_video_appointment(server_cls, tmpdir):
     marie.wait_for(lambda s: is_from_v(s) and "réservé" in body(s), since=since, timeout=15)
     row = desk.rows("SELECT state, start FROM appointments")[0]
     assert row["state"] == "booked" and row["start"] == int(values[1]), tuple(row)
+    audit(browser, server_cls, "video", "video-link")
     shot(browser, server_cls, "video", "link")
     browser.viewport(390, 844)
     pause(0.5)
+    check_full_screen(browser)
+    audit(browser, server_cls, "video", "video-link-phone")
     shot(browser, server_cls, "video", "link-phone")
     no_page_errors(browser)
 
@@ -433,6 +520,7 @@ def test_languages_and_pages(server_cls, tmpdir):
     open_widget(browser)
     browser.wait(".aw-welcome", "Feu la vostra pregunta")
     browser.wait(STATUS, "Xat obert")
+    audit(browser, server_cls, "languages", "catalan")
     shot(browser, server_cls, "languages", "catalan")
     browser.select(".aw-lang-select", "es")
     browser.wait(".aw-welcome", "Haga su pregunta")
@@ -469,13 +557,180 @@ def test_languages_and_pages(server_cls, tmpdir):
     no_page_errors(browser)
 
 
+def test_colour_maths(server_cls, tmpdir):
+    """The widget's colour unit tests (widget/test, node:test): every pair
+    the stylesheet draws reaches 4.5:1 (text) or 3:1 (icons, borders,
+    rings) for thousands of random office colours; the warnings. They need
+    no server: they run with the first server only."""
+    from harness import selected_servers
+    if server_cls is not selected_servers()[0]:
+        raise Skip(f"no server needed: ran with {selected_servers()[0].name}")
+    if shutil.which("node") is None:
+        raise Skip("no node (apt-get install nodejs)")
+    tests = REPO / "widget" / "test"
+    if not tests.is_dir():
+        raise Skip("widget/test is not in this tree")
+    proc = subprocess.run(["node", "--test", "--test-reporter=tap", str(tests)],
+                          cwd=str(REPO / "widget"), capture_output=True, text=True,
+                          timeout=120)
+    summary = [line for line in proc.stdout.splitlines()
+               if re.match(r"^(not ok|# (tests|pass|fail)|# Subtest: seed)", line)]
+    print("\n".join(f"# node: {line.lstrip('# ')}" for line in summary))
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+
+
+def tab_to(browser, cls, steps=30):
+    """Press Tab until the element with class cls has the focus."""
+    for _ in range(steps):
+        browser.call("keyboard", key="Tab")
+        stop = focus_stop(browser)
+        if stop and cls in stop["cls"].split():
+            return stop
+    raise AssertionError(f"Tab never reached .{cls}: {focus_stop(browser)}")
+
+
+def launcher_colours(browser):
+    """The launcher as drawn: text, fill, edge and the page under it."""
+    css = browser.eval(
+        "const cs = getComputedStyle(window.AccueilWidget.instance.launcher);"
+        "const icon = getComputedStyle(window.AccueilWidget.instance.launcher"
+        ".querySelector('svg'));"
+        "return [cs.color, cs.backgroundColor, cs.borderTopColor, icon.fill,"
+        " getComputedStyle(document.body).backgroundColor];")
+    return dict(zip(("text", "fill", "edge", "icon", "page"), map(parse_colour, css)))
+
+
+def test_themes_and_zoom(server_cls, tmpdir):
+    """The launcher on each office colour (contrast as drawn, screenshots,
+    the keyboard focus ring); the focus order and rings of the form; reduced
+    motion; the text and the page zoomed to 200 %; the dark scheme; a
+    configured colour pair below 4.5:1 warned about in the console."""
+    need_browser()
+    desk = Desk(server_cls, tmpdir, avatars=True)
+    site = DevServer(desk.server, tmpdir, page_attrs={"color": THEMES["dark"]})
+    for name, colour in THEMES.items():
+        site.write_page({"color": colour}, f"{name}.html")
+    site.write_page({"color": THEMES["light"], "color-text": "#ffffff"}, "bad-pair.html")
+    site.write_page({"color": THEMES["saturated"], "color-text": "#001018"}, "good-pair.html")
+    browser = Browser(tmpdir)
+    srv = server_cls.name
+    for name, colour in THEMES.items():
+        browser.goto(f"{site.url}{name}.html")
+        browser.wait(LAUNCHER)
+        browser.settle()
+        c = launcher_colours(browser)
+        text_ratio, icon_ratio = contrast(c["text"], c["fill"]), contrast(c["icon"], c["fill"])
+        page_ratio = max(contrast(c["fill"], c["page"]), contrast(c["edge"], c["page"]))
+        print(f"# launcher {name} {colour} [{srv}]: text and icon {hex_colour(c['text'])} on "
+              f"{hex_colour(c['fill'])} {text_ratio:.2f}:1; against the page "
+              f"{hex_colour(c['page'])} {page_ratio:.2f}:1 (edge {hex_colour(c['edge'])})")
+        assert hex_colour(c["fill"]) == colour, (c, colour)  # the office's own colour
+        assert text_ratio >= 4.5 and icon_ratio >= 3 and page_ratio >= 3, (name, c)
+        shot_path = browser.screenshot(f"launcher-{name}-{srv}.png", sel=LAUNCHER, pad=24)
+        assert shot_path.stat().st_size > 1000
+        ring = check_ring(tab_to(browser, "aw-launcher"))
+        print(f"# launcher {name} focus ring [{srv}]: {ring:.2f}:1 on the page")
+        browser.screenshot(f"launcher-{name}-{srv}-focus.png", sel=LAUNCHER, pad=24)
+        browser.call("keyboard", key="Enter")
+        browser.wait(".aw-status[data-state=open]", timeout=20)
+        shot(browser, server_cls, "themes", f"{name}-open")
+        browser.emulate(color_scheme="dark")
+        browser.wait(".aw[data-scheme=dark]", state="attached")
+        browser.settle()
+        shot(browser, server_cls, "themes", f"{name}-open-dark")
+        browser.emulate(color_scheme="light")
+
+    # the form by keyboard only, on the dark theme: the launcher, Enter,
+    # the question; forward through the form, back to the header
+    browser.goto(site.url)
+    tab_to(browser, "aw-launcher")
+    browser.call("keyboard", key="Enter")
+    browser.wait(".aw-status[data-state=open]", timeout=20)
+    first = focus_stop(browser)
+    assert first["tag"] == "textarea" and first["label"] == "Votre question", first
+    check_ring(first)
+    forward = [s["label"] for s in focus_walk(browser)]
+    assert forward[:2] == ["Votre prénom (facultatif)", "Randonnée"], forward
+    assert forward[-3:] == ["Votre e-mail (facultatif)",
+                            "J'accepte que l'office de tourisme m'écrive à cette adresse "
+                            "pour répondre à ma demande."[:60], "Envoyer ma question"], forward
+    assert len(forward) == 1 + 6 + 3, forward  # name, the six interests, e-mail to button
+    browser.click(QUESTION)
+    back = [(s["tag"], s["label"]) for s in focus_walk(browser, back=True)]
+    assert back == [("button", "Fermer la fenêtre de discussion"), ("select", "Langue")], back
+    print(f"# focus order [{srv}]: question, {', '.join(forward)}; back: "
+          f"{', '.join(label for _, label in back)}; every ring 3:1 or more")
+
+    # reduced motion: no entrance, no transitions
+    browser.press(QUESTION, "Escape")
+    browser.emulate(reduced_motion="reduce")
+    browser.click(LAUNCHER)
+    motion = browser.eval(
+        "const r = window.AccueilWidget.instance.root;"
+        "return [getComputedStyle(r.querySelector('.aw-panel')).animationName,"
+        " getComputedStyle(r.querySelector('.aw-launcher')).transitionDuration];")
+    assert motion == ["none", "0s"], motion
+    browser.emulate(reduced_motion="no-preference")
+    moving = browser.eval("return getComputedStyle(window.AccueilWidget.instance.root"
+                          ".querySelector('.aw-panel')).animationName;")
+    assert moving == "aw-in", moving
+
+    # text zoomed to 200 % (the browser's font size): launcher and form grow,
+    # nothing is cut
+    browser.press(QUESTION, "Escape")
+    normal = check_no_loss(browser, LAUNCHER)
+    browser.font_size(32)
+    browser.settle()
+    big = check_no_loss(browser, LAUNCHER)
+    assert float(big["fontSize"][:-2]) >= 2 * float(normal["fontSize"][:-2]) - 0.5, (normal, big)
+    browser.screenshot(f"launcher-dark-{srv}-text-200.png", sel=LAUNCHER, pad=24)
+    audit(browser, server_cls, "themes", "closed-text-200")
+    browser.click(LAUNCHER)
+    browser.fill(QUESTION, "Bonjour, une question un peu longue pour voir le texte agrandi.")
+    browser.click(".aw-chip:has(input[value=hiking])")
+    panel = check_no_loss(browser, PANEL)
+    assert panel["fontSize"] == "30px", panel
+    audit(browser, server_cls, "themes", "form-text-200")
+    shot(browser, server_cls, "themes", "form-text-200")
+    browser.font_size(16)
+    # the page zoomed to 200 %: a 1280 x 860 window is 640 x 430 CSS pixels
+    browser.viewport(640, 430)
+    browser.settle()
+    check_no_loss(browser, PANEL)
+    audit(browser, server_cls, "themes", "form-zoom-200")
+    shot(browser, server_cls, "themes", "form-zoom-200")
+    browser.viewport(1280, 860)
+
+    # colour pairs an office configured: a bad one is replaced and warned
+    # about, a good one is used as is
+    browser.goto(site.url + "bad-pair.html")
+    browser.wait(LAUNCHER)
+    browser.settle()
+    c = launcher_colours(browser)
+    warnings = [m["text"] for m in browser.console("warning") if "accueil widget" in m["text"]]
+    expected = ("accueil widget: data-color-text #ffffff on data-color #f2d16b has a contrast "
+                f"of 1.49:1, below 4.5:1 (WCAG 1.4.3); using {hex_colour(c['text'])} "
+                f"({contrast(c['text'], c['fill']):.2f}:1)")
+    assert warnings == [expected], (warnings, expected)
+    assert contrast(c["text"], c["fill"]) >= 4.5, c
+    print(f"# console [{srv}]: {warnings[0]}")
+    audit(browser, server_cls, "themes", "bad-pair", themes={"bad-pair": THEMES["light"]})
+    browser.goto(site.url + "good-pair.html")
+    browser.wait(LAUNCHER)
+    browser.settle()
+    assert hex_colour(launcher_colours(browser)["text"]) == "#001018"
+    assert [m for m in browser.console("warning") if "accueil widget" in m["text"]] == \
+        [{"type": "warning", "text": expected}], browser.console("warning")
+    no_page_errors(browser)
+
+
 if __name__ == "__main__":
     import os
     if os.environ.get("ACCUEIL_SKIP_BROWSER") == "1":
         # scripts/test runs the browser tests once, in the -Werror build
         print("1..0 # SKIP browser tests run in the -Werror suite")
         raise SystemExit(0)
-    run([test_conversation, test_reload_and_resume, test_server_restart,
-         test_queue_when_nobody_is_free,
+    run([test_colour_maths, test_themes_and_zoom, test_conversation,
+         test_reload_and_resume, test_server_restart, test_queue_when_nobody_is_free,
          test_closed_hours, test_survey, test_video_appointment,
          test_languages_and_pages])

@@ -318,8 +318,15 @@ class XmppServer:
     muc_domain = MUC_DOMAIN
     component_domain = COMPONENT_DOMAIN
 
-    def __init__(self, tmpdir):
+    # the shipped snippet the configuration includes (under REPO/config)
+    snippet_name = None
+
+    def __init__(self, tmpdir, snippet=None):
+        """`snippet`, if given, is the path of a file included instead of
+        the shipped config/<snippet_name> (a test's modified copy, e.g.
+        without room archiving); by default the shipped one."""
         self.tmpdir = Path(tmpdir)
+        self.snippet = Path(snippet) if snippet else REPO / "config" / self.snippet_name
         self.dir = self.tmpdir / self.name
         self.dir.mkdir(parents=True, exist_ok=False)
         self.c2s_port, self.component_port, self.http_port = free_ports(3)
@@ -411,9 +418,10 @@ class ProsodyServer(XmppServer):
     """
 
     name = "prosody"
+    snippet_name = "prosody.cfg.lua"
 
-    def __init__(self, tmpdir):
-        super().__init__(tmpdir)
+    def __init__(self, tmpdir, snippet=None):
+        super().__init__(tmpdir, snippet)
         self.config_path = self.dir / "prosody.cfg.lua"
         self.log_path = self.dir / "prosody.log"
         self.out_path = self.dir / "prosody.out"
@@ -428,7 +436,7 @@ class ProsodyServer(XmppServer):
     def _write_config(self):
         self.config_path.write_text(render(
             "prosody.cfg.lua.in",
-            snippet=REPO / "config" / "prosody.cfg.lua", dir=self.dir,
+            snippet=self.snippet, dir=self.dir,
             loglevel=self.loglevel, secret=self.secret,
             c2s_port=self.c2s_port, component_port=self.component_port,
             http_port=self.http_port))
@@ -459,10 +467,11 @@ class EjabberdServer(XmppServer):
     """
 
     name = "ejabberd"
+    snippet_name = "ejabberd.yml"
     USER = "ejabberd"
 
-    def __init__(self, tmpdir):
-        super().__init__(tmpdir)
+    def __init__(self, tmpdir, snippet=None):
+        super().__init__(tmpdir, snippet)
         (self.dist_port,) = free_ports(
             1, exclude=(self.c2s_port, self.component_port, self.http_port))
         self.node = f"accueil{secrets.token_hex(4)}@localhost"
@@ -494,14 +503,15 @@ class EjabberdServer(XmppServer):
         self._give_to_ejabberd()
 
     def _snippet_for_test(self):
-        """config/ejabberd.yml with this run's ports and secret."""
-        text = (REPO / "config" / "ejabberd.yml").read_text()
+        """config/ejabberd.yml (or the snippet given) with this run's ports
+        and secret."""
+        text = self.snippet.read_text()
         for old, new in (("port: 5347", f"port: {self.component_port}"),
                          ("port: 5285", f"port: {self.http_port}"),
                          ('password: "CHANGE-ME-to-a-long-random-secret"',
                           f'password: "{self.secret}"')):
             if text.count(old) != 1:
-                raise HarnessError(f"config/ejabberd.yml: expected {old!r} once")
+                raise HarnessError(f"{self.snippet}: expected {old!r} once")
             text = text.replace(old, new)
         return text
 
@@ -658,16 +668,23 @@ class Accueild:
             argv = ["valgrind", "--error-exitcode=99", "--leak-check=full"] + argv
         return argv
 
-    def start(self, wait=True):
+    def start(self, wait=True, env=None):
         """Start the daemon. With wait, return once it logged that the
-        component link is connected (else right away). Returns self."""
+        component link is connected (else right away). `env`, if given,
+        adds variables to the daemon's environment for this start only
+        (e.g. the test hooks ACCUEIL_TEST_*). Returns self."""
         if not os.access(self.binary, os.X_OK):
             raise HarnessError(f"no accueild binary at {self.binary} "
                                "(build it, or set ACCUEILD)")
         if self.running():
             raise HarnessError("accueild is already running")
         install_cleanup_hooks()
-        self.proc = _spawn(self.argv(), self.log_path, cwd=self.dir)
+        child_env = None
+        if env:
+            child_env = dict(os.environ)
+            child_env.update({k: str(v) for k, v in env.items()})
+        self.proc = _spawn(self.argv(), self.log_path, cwd=self.dir,
+                           env=child_env)
         if wait:
             self.wait_log(self.connected_line, timeout=20)
         return self

@@ -53,8 +53,11 @@ class Desk:
 
     def __init__(self, server_cls, tmpdir, accounts=("marie",), avatars=False,
                  extra_xml=(), office_xml=None, langs=None, max_chats=None,
-                 clock=None, login=None, children=None):
-        self.server = server_cls(tmpdir)
+                 clock=None, login=None, children=None, env=None,
+                 snippet=None):
+        # snippet: a server snippet to include instead of the shipped one
+        # (see XmppServer); None keeps the shipped config/ file
+        self.server = server_cls(tmpdir, snippet=snippet)
         self.server.start()
         for account in list(COUNSELLORS) + ["bob", "alice", "admin"]:
             self.server.create_user(account, "pw")
@@ -75,7 +78,8 @@ class Desk:
         self.clock = clock
         if clock is not None:
             clock.install()
-        self.daemon.start()
+        # env: extra variables for the daemon's first start (test hooks)
+        self.daemon.start(env=env)
         self.staff = {}
         for a in (accounts if login is None else login):
             self.staff[a] = self.login_counsellor(a)

@@ -36,7 +36,8 @@ def test_admin_and_counsellor_commands(server_cls, tmpdir):
     info = admin.iq(D, '<query xmlns="http://jabber.org/protocol/disco#info"/>')
     assert NS in str(info)
     assert "queues" in nodes(admin) and "erase" in nodes(admin)
-    assert nodes(marie) == ["appointments", "pause", "requests", "resume"], nodes(marie)
+    assert nodes(marie) == ["appointments", "pause", "quality", "requests",
+                            "resume"], nodes(marie)
     assert nodes(bob) == []
     # a conversation to look at
     v = Visitor(desk, account="alice", nick="Alice")
@@ -50,7 +51,9 @@ def test_admin_and_counsellor_commands(server_cls, tmpdir):
     c = execute(admin, "counsellors")
     assert "marie@ot.example (Claire): available" in str(c) and "1/3" in str(c), c
     s = execute(admin, "stats")
-    assert "1 sessions, 1 taken" in str(s), s
+    # the figures as a table (one item per office) and as text
+    assert "Requests: 1, answered: 1" in str(s), s
+    assert "<reported>" in str(s) and '<field var="requests"><value>1</value>' in str(s), s
     # refused to a counsellor and to a stranger
     assert execute(marie, "queues")["type"] == "error"
     err = execute(bob, "stats")

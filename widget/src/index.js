@@ -10,6 +10,7 @@
 import { Widget } from './widget.js';
 import { initialLang, pickLang } from './i18n.js';
 import { loadLangChoice } from './store.js';
+import { DEFAULT_COLOR } from './colour.js';
 
 const DEFAULT_INTERESTS = ['hiking', 'heritage', 'food', 'lodging', 'events', 'family'];
 
@@ -44,7 +45,8 @@ export function configFrom(script) {
         office: d.office,
         lang: chosen || initialLang(d.lang, navigator.languages || [navigator.language]),
         langChosen: !!chosen,
-        color: d.color || '#2e7d32',
+        color: d.color || DEFAULT_COLOR,
+        colorText: d.colorText || null,
         title: d.title || null,
         css: d.css || (src ? src.replace(/\.js(\?.*)?$/, '.css$1') : null),
         interests: d.interests === undefined ? DEFAULT_INTERESTS

@@ -9,6 +9,7 @@ import { h, icon, linkify, initials } from './dom.js';
 import { t, LANGS, pickLang, ordinal, duration, when, clock } from './i18n.js';
 import { NS, submitForm, formField } from './xml.js';
 import { loadSession, saveSession, clearSession, saveLangChoice } from './store.js';
+import { palette, toHex } from './colour.js';
 
 const INVITE_TIMEOUT = 30000;     // ms for the desk to answer the first question
 const TYPING_TIMEOUT = 30000;     // ms a "composing" is shown without news
@@ -23,6 +24,19 @@ function present(...kids) {
     return kids.filter((k) => k !== null && k !== undefined && k !== false);
 }
 
+// The page's background under the launcher: the body's colour when it is
+// opaque, else the root's, else white.
+function pageBackground() {
+    for (const el of [document.body, document.documentElement]) {
+        const m = el && /^rgba?\((\d+),\s*(\d+),\s*(\d+)(?:,\s*([\d.]+))?\)$/
+            .exec(getComputedStyle(el).backgroundColor);
+        if (m && (m[4] === undefined || Number(m[4]) === 1)) {
+            return toHex([m[1], m[2], m[3]].map(Number));
+        }
+    }
+    return null;
+}
+
 let uid = 0;
 function nextId(prefix) {
     uid += 1;
@@ -32,6 +46,7 @@ function nextId(prefix) {
 export class Widget {
     /*
      * config: bosh, anonDomain, office (desk JID), lang, langChosen, color,
+     * colorText,
      * title, css, interests (keys), prechat (bool), timeZone, debug.
      */
     constructor(config) {
@@ -101,7 +116,10 @@ export class Widget {
         this.ids = ids;
 
         this.launcherText = h('span', { class: 'aw-launcher-text', 'data-t': 'launcher' });
-        this.badge = h('span', { class: 'aw-badge', hidden: true });
+        // the number is shown; "2 nouveaux messages" is read
+        this.badgeCount = h('span', { 'aria-hidden': 'true' });
+        this.badgeText = h('span', { class: 'aw-sr' });
+        this.badge = h('span', { class: 'aw-badge', hidden: true }, this.badgeCount, this.badgeText);
         this.launcher = h('button', { type: 'button', class: 'aw-launcher',
             'aria-expanded': 'false', 'aria-controls': ids.panel, 'data-t-attr': 'title:launcherOpen',
             onclick: () => this.toggle() },
@@ -115,9 +133,10 @@ export class Widget {
             h('span', { class: 'aw-dot', 'aria-hidden': 'true' }), this.statusText);
         this.langSelect = h('select', { class: 'aw-lang-select', 'data-t-attr': 'aria-label:language',
             onchange: (e) => this.setLang(e.target.value, true) },
-        // short codes keep the header roomy; the full names are the
-        // options' accessible names and tooltips
-        LANGS.map((l) => h('option', { value: l, lang: l, 'aria-label': t(l, 'langName'),
+        // short codes keep the header roomy; the accessible names start
+        // with the code shown (WCAG 2.5.3), then the language's own name
+        LANGS.map((l) => h('option', { value: l, lang: l,
+            'aria-label': `${l.toUpperCase()}, ${t(l, 'langName')}`,
             title: t(l, 'langName') }, l.toUpperCase())));
         this.langSelect.value = this.lang;
         const header = h('header', { class: 'aw-header' },
@@ -136,8 +155,13 @@ export class Widget {
             this.agentAvatar, h('div', { class: 'aw-agent-text' }, this.agentName, this.agentTitle));
 
         this.prechat = this.buildPrechat();
-        this.log = h('ol', { id: ids.log, class: 'aw-log', role: 'log', 'aria-live': 'off',
-            'data-t-attr': 'aria-label:conversation', hidden: true });
+        // the log region holds a list of messages (a role on the <ol> itself
+        // would take its list semantics away); it takes the focus, so that
+        // the keyboard can scroll the conversation. New messages are read
+        // by the announcer, not by the log (aria-live off).
+        this.list = h('ol', { class: 'aw-log-list' });
+        this.log = h('div', { id: ids.log, class: 'aw-log', role: 'log', 'aria-live': 'off',
+            tabindex: '0', 'data-t-attr': 'aria-label:conversation', hidden: true }, this.list);
         this.body = h('div', { class: 'aw-body' }, this.prechat, this.log);
 
         this.queueEl = h('p', { class: 'aw-queue', role: 'status', hidden: true });
@@ -170,9 +194,9 @@ export class Widget {
 
         this.panel.dataset.phase = this.phase;
         this.frame = h('div', { class: 'aw' }, this.panel, this.launcher);
-        this.applyColor(this.config.color);
         root.append(this.frame);
         document.body.append(host);
+        this.watchScheme();
         this.watchScroll();
         this.updateTitle();
     }
@@ -220,15 +244,38 @@ export class Widget {
         h('p', { class: 'aw-privacy', 'data-t': 'privacy' }));
     }
 
-    applyColor(color) {
-        const c = /^#[0-9a-f]{6}$/i.test(color || '') ? color : '#2e7d32';
-        const n = parseInt(c.slice(1), 16);
-        const rgb = [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-        const dark = rgb.map((v) => Math.round(v * 0.78));
-        const mix = rgb.map((v) => Math.round(v + (255 - v) * 0.9));
-        this.frame.style.setProperty('--aw-color', c);
-        this.frame.style.setProperty('--aw-color-dark', `rgb(${dark.join(',')})`);
-        this.frame.style.setProperty('--aw-color-soft', `rgb(${mix.join(',')})`);
+    // The colours follow the system's light or dark scheme, now and when
+    // it changes.
+    watchScheme() {
+        const q = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+        this.darkQuery = q;
+        if (q && q.addEventListener) q.addEventListener('change', () => this.applyTheme());
+        this.applyTheme();
+    }
+
+    /*
+     * Every colour from the office's (colour.js): color and textColor
+     * default to data-color and data-color-text. A pair that cannot reach
+     * the WCAG ratios is replaced, with a warning in the console (once).
+     */
+    applyTheme(color, textColor) {
+        if (color !== undefined) this.config.color = color;
+        if (textColor !== undefined) this.config.colorText = textColor;
+        const scheme = this.darkQuery && this.darkQuery.matches ? 'dark' : 'light';
+        const { vars, warnings } = palette(this.config.color, scheme,
+            { text: this.config.colorText, page: pageBackground() });
+        for (const [name, value] of Object.entries(vars)) {
+            this.frame.style.setProperty(`--aw-${name}`, value);
+        }
+        this.frame.style.colorScheme = scheme;
+        this.frame.dataset.scheme = scheme;
+        this.warned = this.warned || new Set();
+        for (const w of warnings) {
+            if (this.warned.has(w)) continue;
+            this.warned.add(w);
+            console.warn(`accueil widget: ${w}`);
+        }
+        return vars;
     }
 
     // Sets every text that depends only on the language.
@@ -477,8 +524,8 @@ export class Widget {
 
     renderBadge() {
         this.badge.hidden = this.unread === 0;
-        this.badge.textContent = String(this.unread);
-        this.badge.setAttribute('aria-label', this.t('launcherUnread', { n: this.unread }));
+        this.badgeCount.textContent = String(this.unread);
+        this.badgeText.textContent = this.unread ? ` ${this.t('launcherUnread', { n: this.unread })}` : '';
     }
 
     // ---- people in the room ---------------------------------------------
@@ -700,7 +747,7 @@ export class Widget {
     // ---- messages ---------------------------------------------------------
 
     resetLog() {
-        this.log.replaceChildren();
+        this.list.replaceChildren();
         this.entries.clear();
         this.pending.clear();
         this.cards = [];
@@ -809,12 +856,12 @@ export class Widget {
     }
 
     appendItem(li) {
-        const prev = this.log.lastElementChild;
+        const prev = this.list.lastElementChild;
         if (prev && prev.dataset.nick && prev.dataset.nick === li.dataset.nick &&
             prev.dataset.kind === li.dataset.kind) {
             li.classList.add('aw-cont');
         }
-        this.log.append(li);
+        this.list.append(li);
         this.scrollToEnd(false);
     }
 
@@ -1011,9 +1058,10 @@ export class Widget {
             const id = nextId('star');
             const n = i + 1;
             const key = n === 1 ? 'star1' : n === options.length ? 'star5' : 'starN';
+            // the radio inside its star: focusing it brings the star into view
             const input = h('input', { type: 'radio', name: group, id, value, class: 'aw-star-input' });
             const label = h('label', { for: id, class: 'aw-star', 'data-n': String(n) },
-                icon('star'), h('span', { class: 'aw-sr', 'data-t': key }));
+                input, icon('star'), h('span', { class: 'aw-sr', 'data-t': key }));
             label.lastChild.textContent = this.t(key, { n });
             label.lastChild.removeAttribute('data-t');
             label.lastChild.setAttribute('data-star', String(n));
@@ -1022,7 +1070,7 @@ export class Widget {
             return [input, label];
         });
         const stars = h('fieldset', { class: 'aw-stars' },
-            h('legend', { 'data-t': 'surveyRating' }, this.t('surveyRating')), inputs.flat());
+            h('legend', { 'data-t': 'surveyRating' }, this.t('surveyRating')), labels);
         const paint = (upto) => labels.forEach((l, i) => l.classList.toggle('aw-on', i < upto));
         const chosen = () => {
             const c = inputs.findIndex(([input]) => input.checked);

@@ -1,0 +1,194 @@
+/*
+ * conf_schema.c: the schema of accueil.conf.xml, as tables.
+ *
+ * Every element names its parent, how often it may appear, the struct it
+ * fills and its attributes (name, type, required, bounds, default, field).
+ * Reading (conf_parse.c), defaults, freeing (conf.c) and printing
+ * (conf_dump.c) all follow these tables, so an option is declared here
+ * once. The order of conf_schema is the order of `accueild -n`'s output.
+ */
+#include "config.h"
+
+#include <stddef.h>
+
+#include "conf.h"
+#include "conf_int.h"
+#include "util.h"
+
+#define F(type, field) offsetof(type, field)
+
+static const struct conf_attr server_attrs[] = {
+	{"host", A_HOST, 1, 0, 0, NULL, F(struct conf, server_host)},
+	{"port", A_INT, 0, 1, 65535, "5347", F(struct conf, server_port)},
+	{"secret-file", A_PATH, 1, 0, 0, NULL, F(struct conf, secret_file)},
+	{"reconnect-min", A_INT, 0, 1, 3600, "1",
+	    F(struct conf, reconnect_min)},
+	{"reconnect-max", A_INT, 0, 1, 86400, "60",
+	    F(struct conf, reconnect_max)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
+static const struct conf_attr component_attrs[] = {
+	{"domain", A_DOMAIN, 1, 0, 0, NULL, F(struct conf, domain)},
+	{"muc", A_DOMAIN, 1, 0, 0, NULL, F(struct conf, muc)},
+	{"lang", A_LANG, 0, 0, 0, "fr", F(struct conf, lang)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
+static const struct conf_attr database_attrs[] = {
+	{"path", A_PATH, 1, 0, 0, NULL, F(struct conf, db_path)},
+	{"retention-days", A_INT, 0, 1, 36500, "365",
+	    F(struct conf, retention_days)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
+static const struct conf_attr jid_attrs[] = {
+	{"jid", A_JID, 1, 0, 0, NULL, F(struct conf_jid, jid)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
+static const struct conf_attr bot_attrs[] = {
+	{"id", A_ID, 1, 0, 0, NULL, F(struct conf_bot, id)},
+	{"name", A_STR, 1, 0, 0, NULL, F(struct conf_bot, name)},
+	{"title", A_STR, 0, 0, 0, NULL, F(struct conf_bot, title)},
+	{"avatar", A_PATH, 0, 0, 0, NULL, F(struct conf_bot, avatar)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
+static const struct conf_attr office_attrs[] = {
+	{"id", A_ID, 1, 0, 0, NULL, F(struct conf_office, id)},
+	{"name", A_STR, 1, 0, 0, NULL, F(struct conf_office, name)},
+	{"timezone", A_TZ, 1, 0, 0, NULL, F(struct conf_office, timezone)},
+	{"languages", A_LANGS, 1, 0, 0, NULL,
+	    F(struct conf_office, languages)},
+	{"default-lang", A_LANG, 0, 0, 0, NULL,
+	    F(struct conf_office, default_lang)},
+	{"fallback-langs", A_LANGS, 0, 0, 0, NULL,
+	    F(struct conf_office, fallback_langs)},
+	{"answer-delay", A_INT, 0, 1, 24 * 30, "48",
+	    F(struct conf_office, answer_delay)},
+	{"offer-size", A_INT, 0, 1, 50, "2", F(struct conf_office, offer_size)},
+	{"offer-timeout", A_INT, 0, 5, 3600, "45",
+	    F(struct conf_office, offer_timeout)},
+	{"alert-delay", A_INT, 0, 5, 86400, "120",
+	    F(struct conf_office, alert_delay)},
+	{"max-wait", A_INT, 0, 10, 86400, "600",
+	    F(struct conf_office, max_wait)},
+	{"away-grace", A_INT, 0, 5, 3600, "90",
+	    F(struct conf_office, away_grace)},
+	{"bot", A_ID, 1, 0, 0, NULL, F(struct conf_office, bot)},
+	{"contact", A_STR, 0, 0, 0, NULL, F(struct conf_office, contact)},
+	{"avatar", A_PATH, 0, 0, 0, NULL, F(struct conf_office, avatar)},
+	{"routing", A_ID, 0, 0, 0, "ring-group",
+	    F(struct conf_office, routing)},
+	{"reminders", A_IDS, 0, 0, 0, "60 10",
+	    F(struct conf_office, reminders)},
+	{"summary-days", A_DAYS, 0, 0, 0, NULL,
+	    F(struct conf_office, summary_days)},
+	{"summary-time", A_TIME, 0, 0, 0, "08:00",
+	    F(struct conf_office, summary_time)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
+static const struct conf_attr hours_attrs[] = {
+	{"days", A_DAYS, 1, 0, 0, NULL, F(struct conf_hours, days)},
+	{"open", A_TIME, 1, 0, 0, NULL, F(struct conf_hours, open)},
+	{"close", A_TIME, 1, 0, 0, NULL, F(struct conf_hours, close)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
+static const struct conf_attr holiday_attrs[] = {
+	{"date", A_DATE, 1, 0, 0, NULL, F(struct conf_holiday, date)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
+static const struct conf_attr counsellor_attrs[] = {
+	{"jid", A_JID, 1, 0, 0, NULL, F(struct conf_counsellor, jid)},
+	{"persona", A_ID, 1, 0, 0, NULL, F(struct conf_counsellor, persona)},
+	{"name", A_STR, 1, 0, 0, NULL, F(struct conf_counsellor, name)},
+	{"title", A_STR, 0, 0, 0, NULL, F(struct conf_counsellor, title)},
+	{"avatar", A_PATH, 0, 0, 0, NULL, F(struct conf_counsellor, avatar)},
+	{"languages", A_LANGS, 1, 0, 0, NULL,
+	    F(struct conf_counsellor, languages)},
+	{"lang", A_LANG, 0, 0, 0, NULL, F(struct conf_counsellor, lang)},
+	{"max-chats", A_INT, 0, 1, 20, "3",
+	    F(struct conf_counsellor, max_chats)},
+	{"offices", A_IDS, 1, 0, 0, NULL, F(struct conf_counsellor, offices)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
+static const struct conf_attr video_attrs[] = {
+	{"days", A_DAYS, 1, 0, 0, NULL, F(struct conf_video, days)},
+	{"from", A_TIME, 1, 0, 0, NULL, F(struct conf_video, from)},
+	{"to", A_TIME, 1, 0, 0, NULL, F(struct conf_video, to)},
+	{"slot", A_INT, 0, 10, 240, "30", F(struct conf_video, slot)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
+static const struct conf_attr plugin_attrs[] = {
+	{"name", A_ID, 1, 0, 0, NULL, F(struct conf_plugin, name)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
+static const struct conf_attr option_attrs[] = {
+	{"name", A_STR, 1, 0, 0, NULL, F(struct conf_option, name)},
+	{"value", A_STR, 1, 0, 0, NULL, F(struct conf_option, value)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
+static const struct conf_attr canned_attrs[] = {
+	{"key", A_ID, 1, 0, 0, NULL, F(struct conf_canned, key)},
+	{"lang", A_LANG, 1, 0, 0, NULL, F(struct conf_canned, lang)},
+	{"office", A_ID, 0, 0, 0, NULL, F(struct conf_canned, office)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
+#define ARRAY(ptype, item, list, count)                                       \
+	sizeof(item), F(ptype, list), F(ptype, count), F(item, line)
+
+const struct conf_elem conf_schema[] = {
+	{"server", "accueil", 1, 1, 0, 0, 0, F(struct conf, server_line),
+	    CONF_NO_FIELD, server_attrs, "the link to the XMPP server"},
+	{"component", "accueil", 1, 1, 0, 0, 0, F(struct conf, component_line),
+	    CONF_NO_FIELD, component_attrs, "the component's domain and MUC"},
+	{"database", "accueil", 1, 1, 0, 0, 0, F(struct conf, database_line),
+	    CONF_NO_FIELD, database_attrs, "the SQLite database"},
+	{"admin", "accueil", 0, 0,
+	    ARRAY(struct conf, struct conf_jid, admins, nadmins), CONF_NO_FIELD,
+	    jid_attrs, "an administrator"},
+	{"bot", "accueil", 1, 0,
+	    ARRAY(struct conf, struct conf_bot, bots, nbots), CONF_NO_FIELD,
+	    bot_attrs, "a robot persona"},
+	{"office", "accueil", 1, 0,
+	    ARRAY(struct conf, struct conf_office, offices, noffices),
+	    CONF_NO_FIELD, office_attrs, "a tourism office's desk"},
+	{"hours", "office", 0, 0,
+	    ARRAY(struct conf_office, struct conf_hours, hours, nhours),
+	    CONF_NO_FIELD, hours_attrs, "opening hours"},
+	{"holiday", "office", 0, 0,
+	    ARRAY(struct conf_office, struct conf_holiday, holidays,
+		nholidays),
+	    CONF_NO_FIELD, holiday_attrs, "a closed day"},
+	{"supervisor", "office", 0, 0,
+	    ARRAY(struct conf_office, struct conf_jid, supervisors,
+		nsupervisors),
+	    CONF_NO_FIELD, jid_attrs, "a supervisor alerted on waits"},
+	{"counsellor", "accueil", 0, 0,
+	    ARRAY(struct conf, struct conf_counsellor, counsellors,
+		ncounsellors),
+	    CONF_NO_FIELD, counsellor_attrs, "a counsellor and their persona"},
+	{"video", "counsellor", 0, 0,
+	    ARRAY(struct conf_counsellor, struct conf_video, video, nvideo),
+	    CONF_NO_FIELD, video_attrs, "video appointment hours"},
+	{"plugin", "accueil", 0, 0,
+	    ARRAY(struct conf, struct conf_plugin, plugins, nplugins),
+	    CONF_NO_FIELD, plugin_attrs, "a plugin and its options"},
+	{"option", "plugin", 0, 0,
+	    ARRAY(struct conf_plugin, struct conf_option, options, noptions),
+	    CONF_NO_FIELD, option_attrs, "a plugin option"},
+	{"canned", "accueil", 0, 0,
+	    ARRAY(struct conf, struct conf_canned, canned, ncanned),
+	    F(struct conf_canned, text), canned_attrs, "a canned answer"},
+};
+
+const size_t conf_schema_len = nitems(conf_schema);

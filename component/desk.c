@@ -1,0 +1,326 @@
+/*
+ * desk.c: an office desk's presence (<office>@D).
+ *
+ * The desk tells visitors whether the chat is open: it answers
+ * subscriptions and probes, remembers subscribers in the store, and
+ * pushes a new presence when what it shows changes: checked on the
+ * core's events (a counsellor comes or goes, the queue moves) and every
+ * few seconds for the opening hours.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "catalog.h"
+#include "clock.h"
+#include "conf.h"
+#include "desk.h"
+#include "event.h"
+#include "log.h"
+#include "office.h"
+#include "router.h"
+#include "stanza.h"
+#include "status.h"
+#include "store.h"
+#include "util.h"
+
+/* Last state pushed per office id, to push only changes. */
+struct pushed {
+	char *id;
+	long long open;	/* signature of what was shown; -1: nothing yet */
+};
+
+static struct pushed *pushed;
+static size_t npushed;
+
+/*
+ * Who sent a directed presence to a desk (the widget does, to learn the
+ * state): they get the changes too, until they send unavailable.
+ */
+#define MAX_WATCHERS 10000
+struct watcher {
+	char *office;
+	char *jid;
+};
+static struct watcher *watchers;
+static size_t nwatchers;
+
+static void
+watch(const char *office, const char *jid, int on)
+{
+	size_t i;
+
+	for (i = 0; i < nwatchers; i++)
+		if (strcmp(watchers[i].office, office) == 0 &&
+		    strcmp(watchers[i].jid, jid) == 0)
+			break;
+	if (!on) {
+		if (i < nwatchers) {
+			free(watchers[i].office);
+			free(watchers[i].jid);
+			watchers[i] = watchers[--nwatchers];
+		}
+		return;
+	}
+	if (i < nwatchers || nwatchers >= MAX_WATCHERS)
+		return;
+	watchers = xreallocarray(watchers, nwatchers + 1, sizeof(*watchers));
+	watchers[nwatchers].office = xstrdup(office);
+	watchers[nwatchers].jid = xstrdup(jid);
+	nwatchers++;
+}
+
+/* Fills buf with the presence status of o in lang. */
+static void
+status_text(const struct conf_office *o, const char *lang, time_t now,
+    const struct desk_status *ds, char *buf, size_t size)
+{
+	time_t next;
+	struct tm tm;
+	char when[128];
+
+	if (ds->open && ds->available == 0) {
+		catalog_format(buf, size, lang, MSG_OFFICE_BUSY);
+		return;
+	}
+	if (ds->open && ds->wait >= 60) {
+		catalog_format(buf, size, lang, MSG_OFFICE_WAIT,
+		    (ds->wait + 59) / 60);
+		return;
+	}
+	if (ds->open) {
+		catalog_format(buf, size, lang, MSG_OFFICE_OPEN);
+		return;
+	}
+	next = office_next_open(o, now);
+	if (next == 0 || clock_localtime(o->timezone, next, &tm) < 0) {
+		catalog_format(buf, size, lang, MSG_OFFICE_CLOSED_NO_DATE);
+		return;
+	}
+	catalog_format(when, sizeof(when), lang, MSG_DATE_AT,
+	    catalog_text(lang, (enum msg)(MSG_WEEKDAY_0 + tm.tm_wday)),
+	    tm.tm_mday, tm.tm_hour, tm.tm_min);
+	catalog_format(buf, size, lang, MSG_OFFICE_CLOSED, when);
+}
+
+/*
+ * Builds the desk presence of o for a subscriber. When lang is given the
+ * status is in that language only; otherwise one <status> per language of
+ * the office, each with its xml:lang.
+ */
+static xmpp_stanza_t *
+desk_presence(struct app *app, const struct conf_office *o, const char *to,
+    const char *lang)
+{
+	char *from = xasprintf("%s@%s", o->id, app->conf->domain);
+	xmpp_stanza_t *p = stanza_presence(app, from, to, NULL);
+	time_t now = clock_now();
+	struct desk_status ds;
+	char text[512];
+	size_t i;
+
+	free(from);
+	status_desk(app, o->id, &ds);
+	/* closed: xa; open but nobody free: away; open: available */
+	if (!ds.open)
+		stanza_add_text(p, "show", "xa");
+	else if (ds.available == 0)
+		stanza_add_text(p, "show", "away");
+	for (i = 0; i < o->languages.n; i++) {
+		const char *l = o->languages.v[i];
+		xmpp_stanza_t *s;
+
+		if (lang && strcmp(lang, l) != 0)
+			continue;
+		status_text(o, l, now, &ds, text, sizeof(text));
+		s = stanza_add_text(p, "status", text);
+		xmpp_stanza_set_attribute(s, "xml:lang", l);
+	}
+	if (lang && !strlist_has(&o->languages, lang)) {
+		status_text(o, lang, now, &ds, text, sizeof(text));
+		xmpp_stanza_set_attribute(stanza_add_text(p, "status", text),
+		    "xml:lang", lang);
+	}
+	return p;
+}
+
+static void
+push_one(const char *office, const char *jid, void *ud)
+{
+	struct app *app = ud;
+	const struct conf_office *o = conf_office(app->conf, office);
+
+	if (o)
+		stanza_send(app, desk_presence(app, o, jid, NULL));
+}
+
+static struct pushed *
+pushed_state(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < npushed; i++)
+		if (strcmp(pushed[i].id, id) == 0)
+			return &pushed[i];
+	pushed = xreallocarray(pushed, npushed + 1, sizeof(*pushed));
+	pushed[npushed].id = xstrdup(id);
+	pushed[npushed].open = -1;
+	return &pushed[npushed++];
+}
+
+/*
+ * What the desk shows, as one number: changes are pushed. Open: >= 1000
+ * (availability and wait in minutes); closed: minus the next opening.
+ */
+static long long
+signature(struct app *app, const struct conf_office *o)
+{
+	struct desk_status ds;
+	long mins;
+
+	status_desk(app, o->id, &ds);
+	if (!ds.open)
+		return -2 - (long long)office_next_open(o, clock_now());
+	mins = (ds.wait + 59) / 60;
+	return 1000 + (ds.available > 0) * 100 + (mins > 99 ? 99 : mins);
+}
+
+void
+desk_resync(struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->conf->noffices; i++)
+		pushed_state(app->conf->offices[i].id)->open =
+		    signature(app, &app->conf->offices[i]);
+	store_subscriber_foreach(app->store, NULL, push_one, app);
+}
+
+void
+desk_refresh(struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < app->conf->noffices; i++) {
+		const struct conf_office *o = &app->conf->offices[i];
+		struct pushed *p = pushed_state(o->id);
+		long long sig = signature(app, o), was = p->open;
+
+		if (was == sig)
+			continue;
+		p->open = sig;
+		if (was == -1 || (was >= 1000) != (sig >= 1000)) {
+			log_info("office %s: chat %s", o->id, sig >= 1000 ?
+			    "open" : "closed");
+			store_event(app->store, o->id, NULL, sig >= 1000 ?
+			    "office-open" : "office-closed", NULL);
+		}
+		store_subscriber_foreach(app->store, o->id, push_one, app);
+		for (size_t k = 0; k < nwatchers; k++)
+			if (strcmp(watchers[k].office, o->id) == 0)
+				push_one(o->id, watchers[k].jid, app);
+	}
+}
+
+int
+desk_tick(void *ud)
+{
+	desk_refresh(ud);
+	return 1;
+}
+
+static void
+unavailable_one(const char *office, const char *jid, void *ud)
+{
+	struct app *app = ud;
+	char *from = xasprintf("%s@%s", office, app->conf->domain);
+
+	stanza_send(app, stanza_presence(app, from, jid, "unavailable"));
+	free(from);
+}
+
+void
+desk_shutdown(struct app *app)
+{
+	store_subscriber_foreach(app->store, NULL, unavailable_one, app);
+}
+
+void
+desk_reset(void)
+{
+	size_t i;
+
+	for (i = 0; i < nwatchers; i++) {
+		free(watchers[i].office);
+		free(watchers[i].jid);
+	}
+	free(watchers);
+	watchers = NULL;
+	nwatchers = 0;
+
+	for (i = 0; i < npushed; i++)
+		free(pushed[i].id);
+	free(pushed);
+	pushed = NULL;
+	npushed = 0;
+}
+
+int
+desk_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
+{
+	const char *type = xmpp_stanza_get_type(st);
+	const char *lang = xmpp_stanza_get_attribute(st, "xml:lang");
+	char *desk;
+	const char *bare;
+
+	if (r->kind != ROUTE_OFFICE ||
+	    strcmp(xmpp_stanza_get_name(st), "presence") != 0)
+		return ROUTE_PASS;
+	desk = xasprintf("%s@%s", r->office->id, app->conf->domain);
+	bare = stanza_bare(r->from);
+	if (type && strcmp(type, "unavailable") == 0)
+		watch(r->office->id, r->from, 0);
+	if (type == NULL || strcmp(type, "probe") == 0) {
+		/* directed presence or probe: answer with the state */
+		if (type == NULL)
+			watch(r->office->id, r->from, 1);
+		stanza_send(app, desk_presence(app, r->office, r->from,
+		    type == NULL ? lang : NULL));
+	} else if (strcmp(type, "subscribe") == 0) {
+		char *who = xstrdup(bare);
+
+		store_subscriber_add(app->store, r->office->id, who);
+		stanza_send(app, stanza_presence(app, desk, who,
+		    "subscribed"));
+		stanza_send(app, desk_presence(app, r->office, who, NULL));
+		free(who);
+	} else if (strcmp(type, "unsubscribe") == 0) {
+		char *who = xstrdup(bare);
+
+		store_subscriber_remove(app->store, r->office->id, who);
+		stanza_send(app, stanza_presence(app, desk, who,
+		    "unsubscribed"));
+		free(who);
+	}
+	free(desk);
+	return ROUTE_HANDLED;
+}
+
+static int
+on_change(struct app *app, struct event *ev, void *ud)
+{
+	(void)ev;
+	(void)ud;
+	desk_refresh(app);
+	return EVENT_PASS;
+}
+
+void
+desk_init(void)
+{
+	event_hook(EV_STAFF_CHANGED, on_change, 0, NULL);
+	event_hook(EV_QUEUE_CHANGED, on_change, -10, NULL);
+	event_hook(EV_CONV_TAKEN, on_change, -10, NULL);
+}

@@ -1,0 +1,340 @@
+/*
+ * relay.c: our lines into the room, the visitor's to the counsellor.
+ *
+ * Posts of ours (bot, persona) and visitor lines for the counsellor are
+ * sent from the store. Rows handed to the link wait in a written-list
+ * until libstrophe's send queue is empty, then are marked relayed in
+ * one pass; a flush skips rows still in that list. Lines coming in from
+ * the room are catchup.c's.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app.h"
+#include "conf.h"
+#include "convdb.h"
+#include "event.h"
+#include "link.h"
+#include "log.h"
+#include "msgdb.h"
+#include "map.h"
+#include "registry.h"
+#include "relay.h"
+#include "room.h"
+#include "staff.h"
+#include "stanza.h"
+#include "store.h"
+#include "text.h"
+#include "util.h"
+
+static struct map inflight;	/* rowid -> (present): handed, not written */
+static struct sent {
+	int64_t row;
+	unsigned long seq;	/* the link's stanza count once it was handed */
+} *written;
+static size_t nwritten;
+
+static int
+in_flight(int64_t row)
+{
+	char k[24];
+
+	snprintf(k, sizeof(k), "%lld", (long long)row);
+	return map_count(&inflight, k) > 0;
+}
+
+/* Row was just handed to the link: relayed once the link wrote it. */
+static void
+track(struct app *app, int64_t row)
+{
+	char k[24];
+
+	snprintf(k, sizeof(k), "%lld", (long long)row);
+	if (map_add(&inflight, k, 1) > 1) {
+		map_add(&inflight, k, -1);
+		return;
+	}
+	written = xreallocarray(written, nwritten + 1, sizeof(*written));
+	written[nwritten].row = row;
+	written[nwritten].seq = link_sent_count(app->link);
+	nwritten++;
+}
+
+void
+relay_written(struct app *app)
+{
+	unsigned long done;
+	int64_t *rows;
+	size_t n, i;
+
+	if (nwritten == 0 || !link_is_up(app->link))
+		return;
+	/*
+	 * The link's queue is first in, first out: of the stanzas handed
+	 * so far, all but the queue's length are on the socket.
+	 */
+	done = link_sent_count(app->link) - (unsigned long)link_queue_len(
+	    app->link);
+	for (n = 0; n < nwritten && written[n].seq <= done; n++)
+		;
+	if (n == 0)
+		return;
+	rows = xcalloc(n, sizeof(*rows));
+	for (i = 0; i < n; i++)
+		rows[i] = written[i].row;
+	if (msgdb_mark_relayed(app, rows, n) < 0) {
+		free(rows);
+		return;	/* kept in flight: marked at a later pass */
+	}
+	for (i = 0; i < n; i++) {
+		char k[24];
+
+		snprintf(k, sizeof(k), "%lld", (long long)rows[i]);
+		map_del(&inflight, k);
+	}
+	free(rows);
+	memmove(written, written + n, (nwritten - n) * sizeof(*written));
+	nwritten -= n;
+}
+
+void
+relay_link_down(void)
+{
+	map_free(&inflight);
+	nwritten = 0;
+}
+
+const char *
+relay_staff_lang(const struct conf_counsellor *c)
+{
+	return c && c->lang ? c->lang : "fr";
+}
+
+void
+relay_notice(struct app *app, struct conv *cv, const struct conf_counsellor *c,
+    const char *text)
+{
+	char *from = xasprintf("%s@%s", cv->id, app->conf->domain);
+
+	staff_notice(app, from, c, text);
+	free(from);
+}
+
+void
+relay_notice_msg(struct app *app, struct conv *cv,
+    const struct conf_counsellor *c, enum msg m)
+{
+	relay_notice(app, cv, c, catalog_text(relay_staff_lang(c), m));
+}
+
+/* ---- to the counsellor ------------------------------------------------- */
+
+static char *
+nick_label(struct conv *cv)
+{
+	return xasprintf("%s · %s%s%s", cv->name ? cv->name :
+	    catalog_text(cv->lang, MSG_VISITOR), cv->lang, cv->page ? " · " :
+	    "", cv->page ? cv->page : "");
+}
+
+/* Sends a visitor line or state to the counsellor; 0 if handed over. */
+static int
+send_counsellor(struct app *app, struct conv *cv, const char *body,
+    const char *id, const char *replace, const char *chatstate)
+{
+	char *from = xasprintf("%s@%s", cv->id, app->conf->domain);
+	xmpp_stanza_t *m = xmpp_message_new(app->ctx, "chat", cv->counsellor,
+	    id);
+	enum accueil_err e;
+
+	xmpp_stanza_set_from(m, from);
+	if (body) {
+		char *nick = nick_label(cv);
+		xmpp_stanza_t *n = stanza_add(m, "nick", NS_NICK);
+		xmpp_stanza_t *t = xmpp_stanza_new(app->ctx);
+
+		xmpp_message_set_body(m, body);
+		xmpp_stanza_set_text(t, nick);
+		xmpp_stanza_add_child_ex(n, t, 0);
+		free(nick);
+		stanza_add(m, "active", NS_CHATSTATES);
+	}
+	if (replace)
+		xmpp_stanza_set_attribute(stanza_add(m, "replace", NS_CORRECT),
+		    "id", replace);
+	if (chatstate)
+		stanza_add(m, chatstate, NS_CHATSTATES);
+	e = link_send(app->link, m);
+	xmpp_stanza_release(m);
+	free(from);
+	return e == ACCUEIL_OK ? 0 : -1;
+}
+
+int
+relay_can(struct app *app, struct conv *cv)
+{
+	return cv->state == CONV_ACTIVE && cv->counsellor &&
+	    link_is_up(app->link);
+}
+
+static void
+flush_to_counsellor(struct app *app, struct conv *cv)
+{
+	struct msgdb_row *rows;
+	size_t n, i;
+
+	if (!relay_can(app, cv))
+		return;
+	n = msgdb_pending(app, cv, 1, &rows);
+	for (i = 0; i < n; i++) {
+		char *replace = NULL;
+
+		if (in_flight(rows[i].id))
+			continue;
+		if (rows[i].corrects > 0)
+			replace = msgdb_relay_id_row(app, rows[i].corrects);
+		if (send_counsellor(app, cv, rows[i].body, rows[i].relay_id,
+		    replace, NULL) == 0)
+			track(app, rows[i].id);
+		free(replace);
+	}
+	msgdb_rows_free(rows, n);
+}
+
+/* ---- into the room -------------------------------------------------------- */
+
+static void
+flush_posts(struct app *app, struct conv *cv)
+{
+	struct msgdb_row *rows;
+	size_t n, i;
+
+	if (!cv->bot_joined)
+		return;
+	n = msgdb_pending(app, cv, 0, &rows);
+	for (i = 0; i < n; i++) {
+		int counsellor = strcmp(rows[i].role, "counsellor") == 0;
+		char *replace = NULL;
+
+		if (in_flight(rows[i].id) || (counsellor && !cv->persona_joined))
+			continue;
+		if (rows[i].corrects > 0)
+			replace = msgdb_relay_id_row(app, rows[i].corrects);
+		if (room_send(app, cv, counsellor ? cv->persona : NULL,
+		    rows[i].body, rows[i].relay_id, replace, NULL, 0) == 0)
+			track(app, rows[i].id);
+		free(replace);
+	}
+	msgdb_rows_free(rows, n);
+}
+
+void
+relay_flush(struct app *app, struct conv *cv)
+{
+	flush_posts(app, cv);
+	flush_to_counsellor(app, cv);
+}
+
+void
+relay_bot_post(struct app *app, struct conv *cv, const char *text,
+    xmpp_stanza_t **extra, size_t nextra)
+{
+	char *id = stanza_new_id();
+	struct msgdb_msg m = {.role = "bot", .persona = room_bot_id(app, cv),
+	    .body = text, .relay_id = id};
+	int64_t row = 0;
+	size_t i;
+	int stored;
+
+	/* what was pending goes first, so this post keeps its place */
+	if (cv->bot_joined)
+		flush_posts(app, cv);
+	stored = msgdb_store(app, cv, &m, &row);
+	if (!cv->bot_joined) {
+		/* the text is the record; flush_posts sends it later */
+		for (i = 0; i < nextra; i++)
+			xmpp_stanza_release(extra[i]);
+		if (stored != 1)
+			log_warnx("session %s: a bot message could not be "
+			    "stored", cv->id);
+	} else if (room_send(app, cv, NULL, text, id, NULL, extra, nextra) ==
+	    0 && stored == 1)
+		track(app, row);
+	free(id);
+}
+
+void
+relay_bot_say(struct app *app, struct conv *cv, const char *text)
+{
+	relay_bot_post(app, cv, text, NULL, 0);
+}
+
+int
+relay_counsellor_text(struct app *app, struct conv *cv,
+    const struct conf_counsellor *c, const char *text, const char *origin,
+    xmpp_stanza_t *st)
+{
+	char *copy = xstrdup(text), *relay = stanza_new_id();
+	struct msgdb_msg m = {.role = "counsellor", .persona = c->persona,
+	    .origin_id = origin, .relay_id = relay};
+	char *replace_of = NULL;
+	xmpp_stanza_t *rep;
+	struct event ev;
+	int64_t row;
+
+	if (st && (rep = stanza_child(st, "replace", NS_CORRECT)) != NULL &&
+	    xmpp_stanza_get_attribute(rep, "id"))
+		replace_of = msgdb_relay_id_of(app, cv, "counsellor",
+		    xmpp_stanza_get_attribute(rep, "id"), &m.corrects);
+	if (strlen(copy) > RELAY_MAX_BODY && text_cut(copy, RELAY_MAX_BODY))
+		log_info("session %s: counsellor message cut to %d bytes",
+		    cv->id, RELAY_MAX_BODY);
+	m.body = copy;
+	if (msgdb_store(app, cv, &m, &row) != 1) {
+		relay_notice_msg(app, cv, c, MSG_STORE_FAILED_MINE);
+		free(replace_of);
+		free(copy);
+		free(relay);
+		return -1;
+	}
+	if (cv->persona_joined && room_send(app, cv, cv->persona, copy, relay,
+	    replace_of, NULL, 0) == 0)
+		track(app, row);
+	event_prepare(&ev, EV_COUNSELLOR_TEXT, cv, c);
+	ev.text = copy;
+	ev.stanza = st;
+	ev.rowid = row;
+	event_fire(app, &ev);
+	free(replace_of);
+	free(copy);
+	free(relay);
+	return 0;
+}
+
+void
+relay_counsellor_state(struct app *app, struct conv *cv, const char *state)
+{
+	xmpp_stanza_t *x;
+
+	if (!cv->persona_joined)
+		return;
+	x = xmpp_stanza_new(app->ctx);
+	xmpp_stanza_set_name(x, state);
+	xmpp_stanza_set_ns(x, NS_CHATSTATES);
+	room_send(app, cv, cv->persona, NULL, NULL, NULL, &x, 1);
+}
+
+int
+relay_to_counsellor(struct app *app, struct conv *cv, const char *body,
+    const char *id, const char *replace, const char *chatstate, int64_t row)
+{
+	if (send_counsellor(app, cv, body, id, replace, chatstate) < 0)
+		return -1;
+	if (row > 0)
+		track(app, row);
+	return 0;
+}

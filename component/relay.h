@@ -1,0 +1,88 @@
+/*
+ * relay.h: what is said in a conversation, stored, then passed on.
+ *
+ * (Lines coming in from the room are read by catchup.h, lines going out
+ * are sent here.)
+ *
+ * Every message is committed to SQLite before it is relayed, and marked
+ * relayed only once the link has written it to the socket (a stored
+ * message not yet written is sent again after a restart). Visitor lines
+ * come from the room, live or, after every (re)join, from the room's
+ * archive (XEP-0313), paged after the last stanza-id seen until
+ * complete; where the room has no archive, from its history, with a
+ * warning in the log. The room's stanza-id makes a line stored once
+ * however often it is seen; identical texts are distinct lines. Lines
+ * of our own nicks, present or past, are never the visitor's.
+ *
+ * After storing a visitor line the relay fires EV_VISITOR_TEXT (flag 1
+ * when it arrived live); after a counsellor's, EV_COUNSELLOR_TEXT. When
+ * the store fails, the visitor is asked to send the line again and the
+ * counsellor told; nothing is relayed that was not stored.
+ */
+#ifndef ACCUEIL_RELAY_H
+#define ACCUEIL_RELAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <strophe.h>
+
+#include "catalog.h"
+
+struct app;
+struct conv;
+struct route;
+struct conf_counsellor;
+
+#define RELAY_MAX_BODY 16000	/* bytes relayed from one message */
+
+/* 1 if visitor lines of cv go to its counsellor now. */
+int relay_can(struct app *app, struct conv *cv);
+
+/*
+ * Sends a visitor line (or only a chat state) to cv's counsellor. row,
+ * when > 0, is the stored line: it is marked relayed once written.
+ * Returns 0 if handed to the link, else -1.
+ */
+int relay_to_counsellor(struct app *app, struct conv *cv, const char *body,
+    const char *id, const char *replace, const char *chatstate, int64_t row);
+
+/* Stores a bot post and sends it when the bot is in the room; each
+ * extra child passes to the call (sent with it, or dropped if the bot
+ * is not in the room: the text alone is the record). */
+void relay_bot_post(struct app *app, struct conv *cv, const char *text,
+    xmpp_stanza_t **extra, size_t nextra);
+void relay_bot_say(struct app *app, struct conv *cv, const char *text);
+
+/*
+ * A counsellor's line (text, the id they sent it under, the stanza for
+ * a correction): stored, then sent under their persona (now, or when
+ * it joins). Returns 0, or -1 if it could not be stored (c is told).
+ */
+int relay_counsellor_text(struct app *app, struct conv *cv,
+    const struct conf_counsellor *c, const char *text, const char *origin,
+    xmpp_stanza_t *st);
+
+/* The counsellor's typing state (XEP-0085) into the room. */
+void relay_counsellor_state(struct app *app, struct conv *cv,
+    const char *state);
+
+/* Sends what is stored and not yet written: posts, visitor lines. */
+void relay_flush(struct app *app, struct conv *cv);
+
+/* After each loop iteration: rows the link has written are marked. */
+void relay_written(struct app *app);
+
+/* The link went down: what was not written will be sent again. */
+void relay_link_down(void);
+
+/* A private notice from v-<id> to counsellor c (never to the visitor). */
+void relay_notice(struct app *app, struct conv *cv,
+    const struct conf_counsellor *c, const char *text);
+void relay_notice_msg(struct app *app, struct conv *cv,
+    const struct conf_counsellor *c, enum msg m);
+
+/* The counsellor's language for texts ("fr" when not set). */
+const char *relay_staff_lang(const struct conf_counsellor *c);
+
+#endif

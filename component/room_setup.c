@@ -1,0 +1,266 @@
+/*
+ * room_setup.c: creating and configuring a visitor's room (room_setup.h).
+ *
+ * In order, each step answered by the server:
+ *   1. the service JID D/<id> joins <room>@M: the room is created (201);
+ *      only the component domain may create rooms (server config);
+ *   2. it asks for the configuration form and submits ours;
+ *   3. it makes the bot JID an owner, then leaves;
+ *   4. the bot joins with the password (room.c): the room is ready.
+ * A refused step is logged with what to check; the tick starts again.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "conf.h"
+#include "convdb.h"
+#include "form.h"
+#include "link.h"
+#include "log.h"
+#include "registry.h"
+#include "room.h"
+#include "room_setup.h"
+#include "router.h"
+#include "stanza.h"
+#include "store.h"
+#include "util.h"
+
+void
+room_setup_start(struct app *app, struct conv *cv)
+{
+	if (!link_is_up(app->link))
+		return;
+	log_debug("session %s: creating room %s", cv->id, cv->room);
+	cv->setup = ROOM_SETUP_CREATING;
+	cv->setup_at = store_now();
+	room_join(app, cv, NULL, ROOM_SETUP_NICK, 0);
+}
+
+/* ---- set-up ------------------------------------------------------------ */
+
+/* Desired value of a room configuration field, or NULL to leave it. */
+static const char *
+config_value(struct app *app, struct conv *cv, const char *var)
+{
+	static const struct {
+		const char *var, *value;
+	} fixed[] = {
+		{"muc#roomconfig_persistentroom", "1"},
+		{"muc#roomconfig_publicroom", "0"},
+		{"public_list", "0"},
+		{"muc#roomconfig_passwordprotectedroom", "1"},
+		{"muc#roomconfig_membersonly", "0"},
+		{"muc#roomconfig_moderatedroom", "0"},
+		{"muc#roomconfig_whois", "moderators"},
+		{"muc#roomconfig_changesubject", "0"},
+		{"muc#roomconfig_allowinvites", "0"},
+		{"muc#roomconfig_allowpm", "none"},
+		{"allow_private_messages", "0"},
+		{"allow_private_messages_from_visitors", "nobody"},
+		/* the only other occupants are our personas: the widget asks
+		 * for their vCards through the room */
+		{"allow_query_users", "1"},
+		{"allow_subscription", "0"},
+		{"muc#roomconfig_maxusers", "10"},
+		{"muc#roomconfig_historylength", "50"},
+		{"muc#roomconfig_defaulthistorymessages", "50"},
+		/* the archive is what the catch-up after an outage reads */
+		{"muc#roomconfig_enablearchiving", "1"},
+		{"mam", "1"},
+		{"muc#roomconfig_enablelogging", "0"},
+		{"{http://prosody.im/protocol/muc}roomconfig_allowmemberinvites",
+		    "0"},
+	};
+	const struct conf_office *o = conf_office(app->conf, cv->office);
+	size_t i;
+
+	if (strcmp(var, "muc#roomconfig_roomsecret") == 0)
+		return cv->password;
+	if (strcmp(var, "muc#roomconfig_roomname") == 0)
+		return o ? o->name : "accueil";
+	if (strcmp(var, "muc#roomconfig_lang") == 0)
+		return cv->lang;
+	for (i = 0; i < nitems(fixed); i++)
+		if (strcmp(fixed[i].var, var) == 0)
+			return fixed[i].value;
+	return NULL;
+}
+
+static int
+has_option(xmpp_stanza_t *field, const char *value)
+{
+	xmpp_stanza_t *o;
+
+	for (o = xmpp_stanza_get_children(field); o; o = xmpp_stanza_get_next(o)) {
+		char *v;
+		int eq;
+
+		if (!xmpp_stanza_is_tag(o) ||
+		    strcmp(xmpp_stanza_get_name(o), "option") != 0)
+			continue;
+		v = stanza_text_dup(stanza_child(o, "value", NULL));
+		eq = v && strcmp(v, value) == 0;
+		free(v);
+		if (eq)
+			return 1;
+	}
+	return 0;
+}
+
+/* Answers the server's configuration form with ours. */
+static void
+setup_submit(struct app *app, struct conv *cv, xmpp_stanza_t *result)
+{
+	xmpp_stanza_t *query = stanza_child(result, "query", NS_MUC_OWNER);
+	xmpp_stanza_t *form = query ? form_find(query) : NULL;
+	xmpp_stanza_t *q = xmpp_stanza_new(app->ctx), *x, *f;
+
+	xmpp_stanza_set_name(q, "query");
+	xmpp_stanza_set_ns(q, NS_MUC_OWNER);
+	x = stanza_add(q, "x", NS_DATA);
+	xmpp_stanza_set_type(x, "submit");
+	form_add_field(x, "FORM_TYPE", "hidden",
+	    NULL, "http://jabber.org/protocol/muc#roomconfig");
+	for (f = form ? xmpp_stanza_get_children(form) : NULL; f;
+	    f = xmpp_stanza_get_next(f)) {
+		const char *var, *type, *value;
+
+		if (!xmpp_stanza_is_tag(f) ||
+		    strcmp(xmpp_stanza_get_name(f), "field") != 0)
+			continue;
+		var = xmpp_stanza_get_attribute(f, "var");
+		type = xmpp_stanza_get_type(f);
+		if (var == NULL || strcmp(var, "FORM_TYPE") == 0)
+			continue;
+		if ((value = config_value(app, cv, var)) == NULL)
+			continue;
+		if (type && strcmp(type, "list-single") == 0 &&
+		    !has_option(f, value))
+			continue;
+		form_add_field(x, var, NULL, NULL, value);
+	}
+	cv->setup = ROOM_SETUP_SUBMIT;
+	room_iq(app, cv, "set", "cfg-set", q);
+}
+
+static void
+setup_owner(struct app *app, struct conv *cv)
+{
+	xmpp_stanza_t *q = xmpp_stanza_new(app->ctx), *item;
+	const char *bot = room_bot_id(app, cv);
+	char *jid = xasprintf("%s@%s", bot ? bot : "accueil", app->conf->domain);
+
+	xmpp_stanza_set_name(q, "query");
+	xmpp_stanza_set_ns(q, "http://jabber.org/protocol/muc#admin");
+	item = stanza_add(q, "item", NULL);
+	xmpp_stanza_set_attribute(item, "affiliation", "owner");
+	xmpp_stanza_set_attribute(item, "jid", jid);
+	free(jid);
+	cv->setup = ROOM_SETUP_OWNER;
+	room_iq(app, cv, "set", "cfg-own", q);
+}
+
+static void
+setup_done(struct app *app, struct conv *cv)
+{
+	cv->setup = ROOM_SETUP_DONE;
+	cv->setup_done = 1;
+	convdb_save(app, cv);
+	room_leave(app, cv, NULL, ROOM_SETUP_NICK);
+	room_join_bot(app, cv);
+	log_info("session %s: room ready", cv->id);
+}
+
+static void
+setup_failed(struct app *app, struct conv *cv, xmpp_stanza_t *st,
+    const char *step)
+{
+	log_warnx("session %s: the MUC service refused the %s of room %s "
+	    "(%s): check the server's MUC permissions for %s", cv->id, step,
+	    cv->room, room_error_condition(st), app->conf->domain);
+	cv->setup = ROOM_SETUP_NONE;	/* the tick retries */
+}
+
+/* IQ answers from the room, matched by the ids we gave: step:v-<id>. */
+static int
+setup_answer(struct app *app, xmpp_stanza_t *st)
+{
+	const char *id = xmpp_stanza_get_id(st);
+	const char *type = xmpp_stanza_get_type(st);
+	const char *colon;
+	struct conv *cv;
+	int ok;
+
+	if (id == NULL || type == NULL || (colon = strchr(id, ':')) == NULL)
+		return ROUTE_PASS;
+	if (strcmp(type, "result") != 0 && strcmp(type, "error") != 0)
+		return ROUTE_PASS;
+	if (strncmp(id, "mam:", 4) == 0)
+		return ROUTE_PASS;	/* the relay's */
+	if ((cv = registry_find(colon + 1)) == NULL)
+		return ROUTE_HANDLED;	/* a closed conversation's late answer */
+	ok = strcmp(type, "result") == 0;
+	if (strncmp(id, "cfg-get:", 8) == 0) {
+		if (ok)
+			setup_submit(app, cv, st);
+		else
+			setup_failed(app, cv, st, "configuration form");
+	} else if (strncmp(id, "cfg-set:", 8) == 0) {
+		if (ok)
+			setup_owner(app, cv);
+		else
+			setup_failed(app, cv, st, "configuration");
+	} else if (strncmp(id, "cfg-own:", 8) == 0) {
+		if (ok)
+			setup_done(app, cv);
+		else
+			setup_failed(app, cv, st, "owner affiliation");
+	}
+	return ROUTE_HANDLED;
+}
+
+/* The creator's own presence, or the server refusing the creation. */
+static int
+setup_presence(struct app *app, struct conv *cv, xmpp_stanza_t *st)
+{
+	const char *type = xmpp_stanza_get_type(st);
+	xmpp_stanza_t *x = stanza_child(st, "x", NS_MUC_USER);
+
+	if (type && strcmp(type, "error") == 0) {
+		setup_failed(app, cv, st, "creation");
+		return ROUTE_HANDLED;
+	}
+	if (room_has_status(x, "110") && cv->setup == ROOM_SETUP_CREATING &&
+	    (type == NULL || strcmp(type, "unavailable") != 0)) {
+		xmpp_stanza_t *q = xmpp_stanza_new(app->ctx);
+
+		xmpp_stanza_set_name(q, "query");
+		xmpp_stanza_set_ns(q, NS_MUC_OWNER);
+		cv->setup = ROOM_SETUP_FORM;
+		room_iq(app, cv, "get", "cfg-get", q);
+	}
+	return ROUTE_HANDLED;
+}
+
+int
+room_setup_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
+{
+	const char *name = xmpp_stanza_get_name(st);
+	const char *to = xmpp_stanza_get_to(st);
+	const char *slash = to ? strchr(to, '/') : NULL;
+	struct conv *cv;
+
+	if (!room_from_muc(app, r->from))
+		return ROUTE_PASS;
+	if (strcmp(name, "iq") == 0)
+		return setup_answer(app, st);
+	if (strcmp(name, "presence") != 0 || r->kind != ROUTE_SERVICE)
+		return ROUTE_PASS;
+	if (slash == NULL || (cv = registry_find(slash + 1)) == NULL)
+		return ROUTE_HANDLED;
+	return setup_presence(app, cv, st);
+}
