@@ -115,7 +115,11 @@ class Clock:
         self.write()
 
     def write(self):
-        self.path.write_text(f"{self.now}\n")
+        # atomically: the daemon reads the file at any moment, and a
+        # truncated file would read as "no test clock" (the real time)
+        tmp = self.path.with_name(self.path.name + ".new")
+        tmp.write_text(f"{self.now}\n")
+        tmp.replace(self.path)
 
     def install(self):
         import os
