@@ -103,6 +103,24 @@ class Desk:
             return conn.execute(sql, args).fetchall()
 
 
+    def wait_relayed(self, session, text, timeout=10):
+        """Waits until the stored visitor line `text` is marked relayed.
+
+        "relayed" is set right after the bytes reach the socket; a kill in
+        between (the counsellor may already have the line) sends it once
+        more after the restart, by design: delivery is at least once
+        (docs/core.md). Tests that mean "what was delivered does not come
+        again" kill after the mark."""
+        from harness import DAEMON_TIME_FACTOR, wait_until
+
+        def marked():
+            rows = self.rows("SELECT relayed FROM messages WHERE session = ? "
+                             "AND body = ? AND role = 'visitor'", session, text)
+            return bool(rows) and all(r["relayed"] for r in rows)
+        wait_until(marked, timeout * DAEMON_TIME_FACTOR,
+                   f"{text!r} marked relayed")
+
+
 class Clock:
     """The daemon's clock, moved by the test (ACCUEIL_TEST_CLOCK).
 

@@ -338,6 +338,7 @@ def test_outage_300_messages(server_cls, tmpdir):
     visitor.say("Avant la coupure")
     marie.wait_for(lambda s: from_v(v)(s) and body(s) == "Avant la coupure",
                    timeout=15 * F)
+    desk.wait_relayed(sid, "Avant la coupure")
 
     desk.daemon.kill9()
     pause(1)

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from harness import Client, DAEMON_TIME_FACTOR as F, pause, run, wait_until
+from harness import Client, DAEMON_TIME_FACTOR as F, pause, run
 from sessionlib import Clock, D, Desk, Visitor, body, offer_to, paris
 from test_core import (Problems, bodies_from, chat, from_v, send_groupchat,
                        sequence_problems, start_again, wait_growth)
@@ -126,16 +126,7 @@ def test_no_archive_falls_back_to_history(server_cls, tmpdir):
     visitor.say(before)
     marie.wait_for(lambda s: from_v(v)(s) and body(s) == before, since=sm,
                    timeout=15 * F)
-    # "relayed" is marked right after the bytes reach the socket; a kill
-    # in the microseconds between (the counsellor may already have the
-    # line) sends it once more after the restart, by design (at least
-    # once, docs/core.md). This test is about the history fallback, so
-    # the kill comes after the mark.
-    wait_until(lambda: desk.rows("SELECT relayed FROM messages WHERE "
-                                 "session = ? AND body = ?", sid, before)
-               and desk.rows("SELECT relayed FROM messages WHERE session = ? "
-                             "AND body = ?", sid, before)[0]["relayed"],
-               10 * F, "the line before the outage marked relayed")
+    desk.wait_relayed(sid, before)
 
     desk.daemon.kill9()
     pause(1)

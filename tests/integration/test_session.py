@@ -150,6 +150,7 @@ def test_kill9_loses_nothing(server_cls, tmpdir):
     visitor.wait_room(lambda s: "Chapou" in body(s))
     visitor.say("Avant le kill")
     marie.wait_for(lambda s: is_from_v(s) and "Avant le kill" in body(s))
+    desk.wait_relayed(v.split("@")[0], "Avant le kill")
     desk.daemon.kill9()
     pause(1)
     visitor.say("Pendant la coupure 1")
