@@ -140,6 +140,10 @@ static const struct entry entries[] = {
 		[MSG_COACH_NAME] = "Conseil : le visiteur s'appelle %1$s ; l'appeler par son prénom rend l'échange plus chaleureux.",
 		[MSG_COACH_VOUS] = "Conseil : les visiteurs se vouvoient (« vous »), même s'ils vous tutoient.",
 		[MSG_COACH_WAITED] = "Le visiteur attendait depuis %1$ld min %2$02ld s.",
+		[MSG_VP_HERE] = "Dans la conversation (%1$s)",
+		[MSG_VP_QUIET] = "Sans un mot depuis %1$s",
+		[MSG_VP_LEFT] = "A quitté la conversation à %1$s",
+		[MSG_VP_ENDED] = "Conversation terminée ou reprise par un collègue",
 	}},
 	{"ca", {
 		[MSG_OFFICE_OPEN] = "Xat obert: un assessor us respon.",
@@ -259,6 +263,10 @@ static const struct entry entries[] = {
 		[MSG_COACH_NAME] = "Consell: el visitant es diu %1$s; dir-li pel nom fa la conversa més propera.",
 		[MSG_COACH_VOUS] = "Consell: en francès, tracteu els visitants de «vous».",
 		[MSG_COACH_WAITED] = "El visitant esperava des de feia %1$ld min %2$02ld s.",
+		[MSG_VP_HERE] = "A la conversa (%1$s)",
+		[MSG_VP_QUIET] = "Sense dir res des de les %1$s",
+		[MSG_VP_LEFT] = "Ha sortit de la conversa a les %1$s",
+		[MSG_VP_ENDED] = "Conversa acabada o presa per un company",
 	}},
 	{"en", {
 		[MSG_OFFICE_OPEN] = "Chat open: an advisor will answer you.",
@@ -378,6 +386,10 @@ static const struct entry entries[] = {
 		[MSG_COACH_NAME] = "Tip: the visitor's name is %1$s; using their first name makes the chat warmer.",
 		[MSG_COACH_VOUS] = "Tip: address visitors formally in French (\"vous\", not \"tu\").",
 		[MSG_COACH_WAITED] = "The visitor had been waiting for %1$ld min %2$02ld s.",
+		[MSG_VP_HERE] = "In the conversation (%1$s)",
+		[MSG_VP_QUIET] = "No word since %1$s",
+		[MSG_VP_LEFT] = "Left the conversation at %1$s",
+		[MSG_VP_ENDED] = "Conversation ended or taken by a colleague",
 	}},
 	{"es", {
 		[MSG_OFFICE_OPEN] = "Chat abierto: un asesor le responde.",
@@ -497,6 +509,10 @@ static const struct entry entries[] = {
 		[MSG_COACH_NAME] = "Consejo: el visitante se llama %1$s; llamarle por su nombre hace la conversación más cercana.",
 		[MSG_COACH_VOUS] = "Consejo: en francés, trate a los visitantes de «vous».",
 		[MSG_COACH_WAITED] = "El visitante esperaba desde hacía %1$ld min %2$02ld s.",
+		[MSG_VP_HERE] = "En la conversación (%1$s)",
+		[MSG_VP_QUIET] = "Sin escribir desde las %1$s",
+		[MSG_VP_LEFT] = "Salió de la conversación a las %1$s",
+		[MSG_VP_ENDED] = "Conversación terminada o atendida por un compañero",
 	}},
 	{"de", {
 		[MSG_OFFICE_OPEN] = "Chat geöffnet: eine Beraterin oder ein Berater antwortet Ihnen.",
@@ -616,6 +632,10 @@ static const struct entry entries[] = {
 		[MSG_COACH_NAME] = "Tipp: Der Besucher heißt %1$s; mit Vornamen wirkt das Gespräch freundlicher.",
 		[MSG_COACH_VOUS] = "Tipp: Auf Französisch Besucher siezen („vous“).",
 		[MSG_COACH_WAITED] = "Der Besucher wartete seit %1$ld Min. %2$02ld s.",
+		[MSG_VP_HERE] = "Im Gespräch (%1$s)",
+		[MSG_VP_QUIET] = "Kein Wort seit %1$s",
+		[MSG_VP_LEFT] = "Hat das Gespräch um %1$s verlassen",
+		[MSG_VP_ENDED] = "Gespräch beendet oder von einem Kollegen übernommen",
 	}},
 };
 

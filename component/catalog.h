@@ -130,6 +130,10 @@ enum msg {
 	MSG_COACH_NAME,	/* %1$s visitor's first name */
 	MSG_COACH_VOUS,
 	MSG_COACH_WAITED,	/* %1$ld minutes, %2$ld seconds */
+	MSG_VP_HERE,	/* v- presence: %1$s visitor's language */
+	MSG_VP_QUIET,	/* v- presence, away: %1$s last line HH:MM */
+	MSG_VP_LEFT,	/* v- presence, gone: %1$s left at HH:MM */
+	MSG_VP_ENDED,	/* v- presence, gone: the chat ended or is not yours */
 	MSG_MAX
 };
 

@@ -51,6 +51,7 @@
 #include "store.h"
 #include "util.h"
 #include "video.h"
+#include "vpresence.h"
 #include "weekly.h"
 
 #ifndef ACCUEIL_CONF_PATH
@@ -318,6 +319,7 @@ main(int argc, char *argv[])
 	video_init();
 	console_init();
 	desk_init();
+	vpresence_init();
 	conv_load(&app);
 	router_add(adhoc_route);
 	router_add(review_route);
@@ -327,6 +329,7 @@ main(int argc, char *argv[])
 	router_add(room_route);
 	router_add(catchup_route);
 	router_add(intake_route);
+	router_add(vpresence_route);
 	router_add(cmds_route);
 	router_add(console_route);
 	router_add(desk_route);
@@ -340,6 +343,7 @@ main(int argc, char *argv[])
 	link_timer_add(app.link, 30 * 1000, weekly_tick, &app);
 	purge_tick(&app);
 	link_timer_add(app.link, 1000, conv_tick, &app);
+	link_timer_add(app.link, 1000, vpresence_tick, &app);
 	link_timer_add(app.link, 1000, store_test_tick, &app);
 	store_test_tick(&app);
 	log_info("accueild %s starting for %s", PACKAGE_VERSION,
@@ -383,6 +387,7 @@ main(int argc, char *argv[])
 	plugin_stop_all();
 	desk_reset();
 	conv_free_all();
+	vpresence_free_all();
 	event_clear();
 	video_free_all();
 	staff_free_all();
