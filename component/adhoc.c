@@ -27,6 +27,7 @@
 #include "stanza.h"
 #include "store.h"
 #include "util.h"
+#include "adhoc_canned.h"
 #include "adhoc_stats.h"
 #include "review.h"
 #include "adhoc.h"
@@ -314,6 +315,8 @@ static const struct adhoc_cmd commands[] = {
 	    NULL, NULL, adhoc_review_form, adhoc_review_run},
 	{"quality", "Quality review averages", WHO_SUPERVISOR |
 	    WHO_COUNSELLOR, NULL, NULL, NULL, NULL, adhoc_quality_run},
+	{"canned", "Canned answers", WHO_ADMIN, NULL, NULL, NULL,
+	    adhoc_canned_form, adhoc_canned_run},
 	{"close", "Close a session", WHO_ADMIN, "session",
 	    "Session (v-...)", run_close, NULL,
 	    NULL},

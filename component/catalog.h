@@ -134,6 +134,11 @@ enum msg {
 	MSG_VP_QUIET,	/* v- presence, away: %1$s last line HH:MM */
 	MSG_VP_LEFT,	/* v- presence, gone: %1$s left at HH:MM */
 	MSG_VP_ENDED,	/* v- presence, gone: the chat ended or is not yours */
+	MSG_CANNED_LIST,	/* %1$s visitor's language, %2$s keys in it, %3$s others */
+	MSG_CANNED_NONE,
+	MSG_CANNED_BAD_VAR,	/* %1$s key, %2$s variable, %3$s known ones */
+	MSG_CANNED_CLOSED_TODAY,	/* {horaires} on a closed day */
+	MSG_CANNED_OPEN_NOW,	/* {ouverture} while open */
 	MSG_MAX
 };
 

@@ -9,6 +9,8 @@
 #include <strings.h>
 
 #include "app.h"
+#include "canned.h"
+#include "canvars.h"
 #include "catalog.h"
 #include "cmds.h"
 #include "command.h"
@@ -99,43 +101,62 @@ transfer(struct app *app, struct conv *cv, const struct conf_counsellor *c,
 	free(lang);
 }
 
-/* !r <key>: the canned answer in the visitor's language, relayed. */
+/*
+ * !r alone: the keys there are in the visitor's language (and others);
+ * !r <key> [extra text]: that answer, variables expanded, extra appended.
+ */
 static void
 canned(struct app *app, struct conv *cv, const struct conf_counsellor *c,
     const char *arg)
 {
-	const struct conf_canned *best = NULL;
-	struct buf keys = {0};
-	char key[64], *text;
-	size_t i, n;
+	const struct conf_office *o = conf_office(app->conf, cv->office);
+	const char *slang = relay_staff_lang(c), *extra;
+	struct buf mine = {0}, others = {0};
+	char key[64], bad[40], *text = NULL, *full = NULL, *msg;
+	size_t n;
 
 	for (n = 0; arg[n] && !isspace((unsigned char)arg[n]) &&
 	    n < sizeof(key) - 1; n++)
 		key[n] = arg[n];
 	key[n] = '\0';
-	for (i = 0; i < app->conf->ncanned; i++) {
-		const struct conf_canned *k = &app->conf->canned[i];
-
-		if (k->office && strcmp(k->office, cv->office) != 0)
-			continue;
-		if ((keys.s == NULL || strstr(keys.s, k->key) == NULL) &&
-		    keys.len < 900)
-			buf_appendf(&keys, "%s%s", keys.len ? ", " : "",
-			    k->key);
-		if (strcmp(k->key, key) != 0)
-			continue;
-		if (best == NULL || strcmp(k->lang, cv->lang) == 0)
-			best = k;
-	}
-	if (best == NULL || cv->state != CONV_ACTIVE) {
+	for (extra = arg + n; isspace((unsigned char)*extra); extra++)
+		;
+	if (*key)
+		text = canned_find(app, cv->office, key, cv->lang,
+		    o ? o->default_lang : NULL);
+	if (text == NULL || cv->state != CONV_ACTIVE) {
+		canned_keys(app, cv->office, cv->lang, &mine, &others);
 		text_cut(key, 32);
-		text = catalog_aformat(relay_staff_lang(c), MSG_CANNED_UNKNOWN,
-		    key, keys.s ? keys.s : "-");
-		relay_notice(app, cv, c, text);
-		free(text);
-	} else
-		relay_counsellor_text(app, cv, c, best->text, NULL, NULL);
-	buf_free(&keys);
+		if (mine.len == 0 && others.len == 0)
+			msg = catalog_aformat(slang, MSG_CANNED_NONE);
+		else if (*key == '\0')
+			msg = catalog_aformat(slang, MSG_CANNED_LIST, cv->lang,
+			    mine.len ? mine.s : "-", others.len ? others.s : "-");
+		else
+			msg = catalog_aformat(slang, MSG_CANNED_UNKNOWN, key,
+			    mine.len ? mine.s : (others.len ? others.s : "-"));
+	} else if ((full = canned_expand(app, cv, c, text, bad,
+	    sizeof(bad))) == NULL)
+		msg = catalog_aformat(slang, MSG_CANNED_BAD_VAR, key, bad,
+		    canvars_names);
+	else
+		msg = NULL;
+	if (msg) {
+		relay_notice(app, cv, c, msg);
+		free(msg);
+	} else {
+		if (*extra) {
+			char *joined = xasprintf("%s %s", full, extra);
+
+			free(full);
+			full = joined;
+		}
+		relay_counsellor_text(app, cv, c, full, NULL, NULL);
+	}
+	free(full);
+	free(text);
+	buf_free(&mine);
+	buf_free(&others);
 }
 
 static void

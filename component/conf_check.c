@@ -24,6 +24,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "canvars.h"
 #include "conf.h"
 #include "conf_int.h"
 #include "plugin.h"
@@ -299,6 +300,15 @@ conf_check_semantics(struct conf_ctx *c)
 		    conf_office(conf, conf->canned[i].office) == NULL)
 			conf_err(c, conf->canned[i].line, "<canned>: office "
 			    "\"%s\" is not declared", conf->canned[i].office);
+	for (i = 0; i < conf->ncanned; i++) {
+		char bad[40];
+
+		if (canvars_check(conf->canned[i].text ? conf->canned[i].text :
+		    "", bad, sizeof(bad)) < 0)
+			conf_err(c, conf->canned[i].line, "<canned key=\"%s\">: "
+			    "unknown variable {%s}; known: %s",
+			    conf->canned[i].key, bad, canvars_names);
+	}
 	for (i = 0; i < conf->nplugins; i++)
 		check_plugin(c, i);
 	if (c->check_secret)

@@ -22,6 +22,7 @@
 #include "appointments.h"
 #include "clock.h"
 #include "conf.h"
+#include "canned.h"
 #include "catchup.h"
 #include "cmds.h"
 #include "console.h"
@@ -195,6 +196,7 @@ reload(struct app *app)
 	link_configure(app->link, &lp);
 	desk_reset();
 	persona_reload(app);
+	canned_seed(app);
 	if (link_is_up(app->link)) {
 		desk_resync(app);
 		staff_resync(app);
@@ -321,6 +323,7 @@ main(int argc, char *argv[])
 	desk_init();
 	vpresence_init();
 	conv_load(&app);
+	canned_seed(&app);
 	router_add(adhoc_route);
 	router_add(review_route);
 	router_add(service_route);

@@ -182,6 +182,19 @@ const char *const store_migrations[] = {
 	" comment TEXT,"
 	" PRIMARY KEY (session, reviewer));"
 	"CREATE INDEX reviews_counsellor ON reviews(office, counsellor);",
+
+	/* 8: canned answers, seeded from the configuration, edited by
+	 * administrators (a deleted one stays as a tombstone) */
+	"CREATE TABLE canned ("
+	" office TEXT NOT NULL DEFAULT '',"
+	" key TEXT NOT NULL,"
+	" lang TEXT NOT NULL,"
+	" text TEXT NOT NULL,"
+	" source TEXT NOT NULL CHECK (source IN ('config', 'admin')),"
+	" deleted INTEGER NOT NULL DEFAULT 0,"
+	" updated INTEGER NOT NULL,"
+	" updated_by TEXT,"
+	" PRIMARY KEY (office, key, lang));",
 };
 
 int

@@ -209,6 +209,9 @@ test_refused(void)
 	refused("unknown routing strategy", HEAD "<office id='x' name='X' "
 	    "timezone='UTC' languages='fr' bot='adam' routing='lottery'/>\n"
 	    TAIL, 6, "unknown routing \"lottery\"");
+	refused("unknown variable in a canned answer", HEAD OFFICE
+	    "<canned key='prix' lang='fr'>Bonjour {prenom}, le tarif est "
+	    "{prix}.</canned>\n" TAIL, 9, "unknown variable {prix}");
 	refused("text where none belongs", HEAD OFFICE "<admin "
 	    "jid='a@ot.example'>hello</admin>\n" TAIL, 9, "text is not allowed");
 }
