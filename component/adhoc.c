@@ -29,6 +29,7 @@
 #include "util.h"
 #include "adhoc_canned.h"
 #include "adhoc_stats.h"
+#include "adhoc_supervise.h"
 #include "review.h"
 #include "adhoc.h"
 
@@ -315,6 +316,12 @@ static const struct adhoc_cmd commands[] = {
 	    NULL, NULL, adhoc_review_form, adhoc_review_run},
 	{"quality", "Quality review averages", WHO_SUPERVISOR |
 	    WHO_COUNSELLOR, NULL, NULL, NULL, NULL, adhoc_quality_run},
+	{"live", "Conversations under way", WHO_ADMIN | WHO_SUPERVISOR, NULL,
+	    NULL, NULL, NULL, adhoc_live_run},
+	{"watch", "Watch a conversation", WHO_ADMIN | WHO_SUPERVISOR, NULL,
+	    NULL, NULL, adhoc_session_form, adhoc_watch_run},
+	{"takeover", "Take a conversation over", WHO_ADMIN | WHO_SUPERVISOR,
+	    NULL, NULL, NULL, adhoc_session_form, adhoc_takeover_run},
 	{"canned", "Canned answers", WHO_ADMIN, NULL, NULL, NULL,
 	    adhoc_canned_form, adhoc_canned_run},
 	{"close", "Close a session", WHO_ADMIN, "session",

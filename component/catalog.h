@@ -139,6 +139,20 @@ enum msg {
 	MSG_CANNED_BAD_VAR,	/* %1$s key, %2$s variable, %3$s known ones */
 	MSG_CANNED_CLOSED_TODAY,	/* {horaires} on a closed day */
 	MSG_CANNED_OPEN_NOW,	/* {ouverture} while open */
+	MSG_SUP_HELP,
+	MSG_SUP_LIST_NONE,
+	MSG_SUP_LIST_LINE,	/* %1$s id, %2$s office, %3$s lang, %4$s persona or state, %5$ld minutes, %6$ld lines, %7$s watched mark */
+	MSG_SUP_NOT_FOUND,	/* %1$s id */
+	MSG_SUP_NOT_YOURS,
+	MSG_SUP_WATCHING,	/* %1$s id, %2$s visitor, %3$s persona */
+	MSG_SUP_NO_PERSONA,
+	MSG_SUP_NOT_ACTIVE,
+	MSG_SUP_ALREADY,
+	MSG_SUP_COPY,	/* %1$s who, %2$s text */
+	MSG_SUP_CLOSED,	/* %1$s id */
+	MSG_SUP_NO_HOLDER,
+	MSG_SUP_WHISPER,	/* %1$s supervisor, %2$s text */
+	MSG_SUP_STOPPED,
 	MSG_MAX
 };
 

@@ -43,6 +43,16 @@ static const struct {
 	{"deplacer", CMD_RESCHEDULE},
 	{"d\xc3\xa9placer", CMD_RESCHEDULE},
 	{"reschedule", CMD_RESCHEDULE},
+	{"conversations", CMD_LIVE},
+	{"live", CMD_LIVE},
+	{"suivre", CMD_WATCH},
+	{"watch", CMD_WATCH},
+	{"arreter", CMD_UNWATCH},
+	{"arr\xc3\xaater", CMD_UNWATCH},
+	{"stop", CMD_UNWATCH},
+	{"unwatch", CMD_UNWATCH},
+	{"reprendre", CMD_TAKEOVER},
+	{"takeover", CMD_TAKEOVER},
 };
 
 enum command

@@ -26,6 +26,10 @@ enum command {
 	CMD_APPOINTMENTS, /* /rdv /appointments: my appointments */
 	CMD_CANCEL,	/* /annuler /cancel <n>: cancel an appointment */
 	CMD_RESCHEDULE,	/* /deplacer /reschedule <n> */
+	CMD_LIVE,	/* /conversations /live: supervisors' list */
+	CMD_WATCH,	/* /suivre /watch [v-...]: a live copy */
+	CMD_UNWATCH,	/* /arreter /stop: no more copy */
+	CMD_TAKEOVER,	/* /reprendre /takeover: under my persona */
 	CMD_UNKNOWN,	/* starts with '/' but is none of ours */
 };
 

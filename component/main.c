@@ -52,6 +52,7 @@
 #include "store.h"
 #include "util.h"
 #include "video.h"
+#include "supervise.h"
 #include "vpresence.h"
 #include "weekly.h"
 
@@ -322,6 +323,7 @@ main(int argc, char *argv[])
 	console_init();
 	desk_init();
 	vpresence_init();
+	supervise_init();
 	conv_load(&app);
 	canned_seed(&app);
 	router_add(adhoc_route);
@@ -332,6 +334,7 @@ main(int argc, char *argv[])
 	router_add(room_route);
 	router_add(catchup_route);
 	router_add(intake_route);
+	router_add(supervise_route);
 	router_add(vpresence_route);
 	router_add(cmds_route);
 	router_add(console_route);
@@ -391,6 +394,7 @@ main(int argc, char *argv[])
 	desk_reset();
 	conv_free_all();
 	vpresence_free_all();
+	supervise_free_all();
 	event_clear();
 	video_free_all();
 	staff_free_all();

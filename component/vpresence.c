@@ -239,7 +239,7 @@ on_visitor(struct app *app, struct event *ev, void *ud)
 	if (ev->conv == NULL || (p = vp_of(ev->conv, 0)) == NULL)
 		return EVENT_PASS;
 	if (ev->kind == EV_VISITOR_BACK ||
-	    (ev->kind == EV_VISITOR_TEXT && ev->flag))
+	    (ev->kind == EV_VISITOR_TEXT && ev->flag == 1))
 		p->last_word = store_now();
 	update(app, ev->conv, p, 0);
 	return EVENT_PASS;
