@@ -293,15 +293,15 @@ claim(struct app *app, struct conv *cv, const struct conf_counsellor *c)
 	return 0;
 }
 
+static void line(struct app *, struct conv *, const struct conf_counsellor *,
+    const char *, xmpp_stanza_t *);
+
 static void
 message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 {
 	const struct conf_counsellor *c;
 	struct conv *cv = registry_find(r->local);
-	const char *arg;
-	enum command cmd;
 	char *body;
-	int taking;
 
 	c = conf_counsellor_by_jid(app->conf, stanza_bare(r->from));
 	if (c == NULL) {
@@ -336,6 +336,26 @@ message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 		free(body);
 		return;
 	}
+	line(app, cv, c, body, st);
+	free(body);
+}
+
+void
+cmds_run_line(struct app *app, struct conv *cv,
+    const struct conf_counsellor *c, const char *body)
+{
+	line(app, cv, c, body, NULL);
+}
+
+/* One line of c's to cv (st: the message it came in, or NULL). */
+static void
+line(struct app *app, struct conv *cv, const struct conf_counsellor *c,
+    const char *body, xmpp_stanza_t *st)
+{
+	const char *arg;
+	enum command cmd;
+	int taking;
+
 	cmd = command_parse(body, &arg);
 	/*
 	 * Answering an offer takes the conversation: a waiting one, or one
@@ -359,9 +379,8 @@ message(struct app *app, xmpp_stanza_t *st, const struct route *r)
 	else if (!taking && !holds(cv, c))
 		not_yours(app, cv, c, NULL);
 	else
-		relay_counsellor_text(app, cv, c, arg, xmpp_stanza_get_id(st),
-		    st);
-	free(body);
+		relay_counsellor_text(app, cv, c, arg, st ?
+		    xmpp_stanza_get_id(st) : NULL, st);
 }
 
 int

@@ -16,7 +16,17 @@
 #include <strophe.h>
 
 struct app;
+struct conv;
+struct conf_counsellor;
 struct route;
+
+/*
+ * Runs body as if c had written it to cv's v- JID ("!fin", "!transfert
+ * ca", or text for the visitor): the ad-hoc commands go through here so
+ * that both forms do the same.
+ */
+void cmds_run_line(struct app *app, struct conv *cv,
+    const struct conf_counsellor *c, const char *body);
 
 /* Router hook: messages to v-<id>@D. */
 int cmds_route(struct app *app, xmpp_stanza_t *st, const struct route *r);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "adhoc.h"
+#include "adhoc_conv.h"
 #include "app.h"
 #include "appointments.h"
 #include "clock.h"
@@ -327,6 +328,7 @@ main(int argc, char *argv[])
 	conv_load(&app);
 	canned_seed(&app);
 	router_add(adhoc_route);
+	router_add(adhoc_conv_route);
 	router_add(review_route);
 	router_add(service_route);
 	router_add(persona_route);
