@@ -4,6 +4,7 @@
 BUILD_PKGS="build-essential autoconf automake pkg-config libstrophe-dev \
 libexpat1-dev libssl-dev libsqlite3-dev libcld2-dev"
 SERVER_PKGS="prosody ejabberd python3-slixmpp python3-jwt python3-icalendar \
+profanity tmux \
 tzdata"
 BROWSER_PKGS="chromium"
 
