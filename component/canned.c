@@ -123,7 +123,7 @@ canned_expand(struct app *app, const struct conv *cv,
 			buf_append(&out, c ? c->name : "");
 			break;
 		case V_OFFICE:
-			buf_append(&out, o ? o->name : "");
+			buf_append(&out, conf_office_name(o, cv->lang, ""));
 			break;
 		case V_HOURS:
 			if (o)

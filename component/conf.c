@@ -99,6 +99,32 @@ conf_errors_free(struct conf_errors *errs)
 
 /* ---- look-ups -------------------------------------------------------- */
 
+const char *
+conf_text_in(const struct conf_text *v, size_t n, const char *lang,
+    const char *dflt)
+{
+	size_t i;
+
+	for (i = 0; lang && i < n; i++)
+		if (v[i].lang && strcmp(v[i].lang, lang) == 0 && v[i].text &&
+		    *v[i].text)
+			return v[i].text;
+	return dflt;
+}
+
+const char *
+conf_office_name(const struct conf_office *o, const char *lang,
+    const char *dflt)
+{
+	return o ? conf_text_in(o->names, o->nnames, lang, o->name) : dflt;
+}
+
+const char *
+conf_title(const struct conf_counsellor *c, const char *lang)
+{
+	return conf_text_in(c->titles, c->ntitles, lang, c->title);
+}
+
 const struct conf_office *
 conf_office(const struct conf *conf, const char *id)
 {

@@ -40,6 +40,13 @@ struct conf_jid {
 	int line;
 };
 
+/* A text in one language (<name lang="ca">...</name>). */
+struct conf_text {
+	char *lang;
+	char *text;
+	int line;
+};
+
 struct conf_video {
 	unsigned days;
 	int from, to;	/* minutes since local midnight */
@@ -103,6 +110,8 @@ struct conf_office {
 	size_t nholidays;
 	struct conf_jid *supervisors;
 	size_t nsupervisors;
+	struct conf_text *names;	/* the name in other languages */
+	size_t nnames;
 	int line;
 };
 
@@ -118,6 +127,8 @@ struct conf_counsellor {
 	struct strlist offices;
 	struct conf_video *video;
 	size_t nvideo;
+	struct conf_text *titles;	/* the title in other languages */
+	size_t ntitles;
 	int line;
 };
 
@@ -179,6 +190,20 @@ const struct conf_office *conf_office(const struct conf *, const char *id);
 const struct conf_bot *conf_bot(const struct conf *, const char *id);
 const struct conf_counsellor *conf_counsellor_by_persona(const struct conf *,
     const char *persona);
+/*
+ * The text for lang among v (n of them), else dflt: an office's name or a
+ * persona's title as the visitor reads it.
+ */
+const char *conf_text_in(const struct conf_text *v, size_t n,
+    const char *lang, const char *dflt);
+
+/* o's name in lang (its name when not given in lang); dflt if o is NULL. */
+const char *conf_office_name(const struct conf_office *o, const char *lang,
+    const char *dflt);
+
+/* c's persona title in lang (its title when not given in lang), or NULL. */
+const char *conf_title(const struct conf_counsellor *c, const char *lang);
+
 const struct conf_counsellor *conf_counsellor_by_jid(const struct conf *,
     const char *bare_jid);
 const struct conf_plugin *conf_plugin(const struct conf *, const char *name);

@@ -175,6 +175,27 @@ read_secret(struct conf_ctx *c)
 	explicit_bzero(buf, sizeof(buf));
 }
 
+/* Texts per language: one per language, not empty. */
+static void
+check_texts(struct conf_ctx *c, const struct conf_text *v, size_t n,
+    const char *what)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].text == NULL || v[i].text[strspn(v[i].text,
+		    " \t\r\n")] == '\0')
+			conf_err(c, v[i].line, "<%s lang=\"%s\">: the text is "
+			    "empty", what, v[i].lang ? v[i].lang : "?");
+		for (k = 0; k < i; k++)
+			if (v[i].lang && v[k].lang &&
+			    strcmp(v[i].lang, v[k].lang) == 0)
+				conf_err(c, v[i].line, "<%s lang=\"%s\"> is "
+				    "already given at line %d", what,
+				    v[i].lang, v[k].line);
+	}
+}
+
 /* One office: its bot, languages, hours, avatar, reminders, routing. */
 static void
 check_office(struct conf_ctx *c, struct conf_office *o)
@@ -212,6 +233,7 @@ check_office(struct conf_ctx *c, struct conf_office *o)
 			    "minutes from 1 to 10080, not \"%s\"", o->id,
 			    o->reminders.v[k]);
 	}
+	check_texts(c, o->names, o->nnames, "name");
 	if (o->routing && !plugin_is_routing(o->routing))
 		conf_err(c, o->line, "office \"%s\": unknown routing \"%s\" "
 		    "(expected ring-group, round-robin or least-busy)", o->id,
@@ -253,6 +275,7 @@ check_counsellor(struct conf_ctx *c, size_t i)
 			conf_err(c, co->video[k].line, "<video>: from must be "
 			    "at least one slot before to");
 	check_avatar(c, co->avatar, co->line);
+	check_texts(c, co->titles, co->ntitles, "title");
 }
 
 /* Plugin i: configured once, and its options as the plugin declares. */

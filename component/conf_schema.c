@@ -143,6 +143,11 @@ static const struct conf_attr canned_attrs[] = {
 	{NULL, 0, 0, 0, 0, NULL, 0},
 };
 
+static const struct conf_attr text_attrs[] = {
+	{"lang", A_LANG, 1, 0, 0, NULL, F(struct conf_text, lang)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
 #define ARRAY(ptype, item, list, count)                                       \
 	sizeof(item), F(ptype, list), F(ptype, count), F(item, line)
 
@@ -173,6 +178,10 @@ const struct conf_elem conf_schema[] = {
 	    ARRAY(struct conf_office, struct conf_jid, supervisors,
 		nsupervisors),
 	    CONF_NO_FIELD, jid_attrs, "a supervisor alerted on waits"},
+	{"name", "office", 0, 0,
+	    ARRAY(struct conf_office, struct conf_text, names, nnames),
+	    F(struct conf_text, text), text_attrs,
+	    "the office's name in another language"},
 	{"counsellor", "accueil", 0, 0,
 	    ARRAY(struct conf, struct conf_counsellor, counsellors,
 		ncounsellors),
@@ -180,6 +189,10 @@ const struct conf_elem conf_schema[] = {
 	{"video", "counsellor", 0, 0,
 	    ARRAY(struct conf_counsellor, struct conf_video, video, nvideo),
 	    CONF_NO_FIELD, video_attrs, "video appointment hours"},
+	{"title", "counsellor", 0, 0,
+	    ARRAY(struct conf_counsellor, struct conf_text, titles, ntitles),
+	    F(struct conf_text, text), text_attrs,
+	    "the persona's title in another language"},
 	{"plugin", "accueil", 0, 0,
 	    ARRAY(struct conf, struct conf_plugin, plugins, nplugins),
 	    CONF_NO_FIELD, plugin_attrs, "a plugin and its options"},

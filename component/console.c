@@ -341,7 +341,7 @@ answer_request(struct app *app, const struct conf_counsellor *c,
 		char *desk = xasprintf("%s@%s", r.office, app->conf->domain);
 
 		catalog_format(text, size, r.lang, MSG_REQUEST_ANSWER,
-		    o ? o->name : r.office, r.question, answer);
+		    conf_office_name(o, r.lang, r.office), r.question, answer);
 		stanza_send(app, stanza_message(app, desk, r.contact, "chat",
 		    text));
 		free(desk);

@@ -75,7 +75,7 @@ conv_invite(struct app *app, struct conv *cv)
 	xmpp_stanza_t *m, *x;
 
 	catalog_format(text, sizeof(text), cv->lang, MSG_INVITE,
-	    o ? o->name : cv->office, cv->room, cv->password);
+	    conf_office_name(o, cv->lang, cv->office), cv->room, cv->password);
 	m = stanza_message(app, from, cv->visitor, "normal", text);
 	x = stanza_add(m, "x", NS_CONFERENCE);
 	xmpp_stanza_set_attribute(x, "jid", cv->room);
@@ -102,7 +102,7 @@ on_joined(struct app *app, struct event *ev, void *ud)
 		conv_invite(app, cv);
 		text = catalog_aformat(cv->lang, cv->name ? MSG_GREET_NAMED :
 		    MSG_GREET, cv->name ? cv->name : "", room_bot_nick(app, cv),
-		    o ? o->name : cv->office);
+		    conf_office_name(o, cv->lang, cv->office));
 		relay_bot_say(app, cv, text);
 		free(text);
 		if (cv->question && *cv->question) {
@@ -274,9 +274,9 @@ conv_take(struct app *app, struct conv *cv, const struct conf_counsellor *c)
 	if (old)
 		text = catalog_aformat(cv->lang, MSG_HANDOVER, c->name);
 	else {
-		text = catalog_aformat(cv->lang, MSG_TAKEN, c->name, c->title ?
-		    c->title : "");
-		if (c->title == NULL) {
+		text = catalog_aformat(cv->lang, MSG_TAKEN, c->name,
+		    conf_title(c, cv->lang) ? conf_title(c, cv->lang) : "");
+		if (conf_title(c, cv->lang) == NULL) {
 			char *paren = strstr(text, " ()");
 
 			if (paren)

@@ -153,11 +153,13 @@ vcard(struct app *app, xmpp_stanza_t *iq, const struct route *r)
 	xmpp_stanza_t *v = stanza_add(res, "vCard", NS_VCARD);
 	const struct avatar *a = find_avatar(r->local);
 	const char *fn = NULL, *title = NULL, *desc = NULL, *role = NULL;
+	/* the reader's language: the stanza's (servers stamp the stream's) */
+	const char *lang = stanza_lang(iq);
 	char *note = NULL;
 
 	switch (r->kind) {
 	case ROUTE_OFFICE:
-		fn = r->office->name;
+		fn = conf_office_name(r->office, lang, r->office->name);
 		desc = r->office->contact;
 		role = "desk";
 		break;
@@ -171,7 +173,7 @@ vcard(struct app *app, xmpp_stanza_t *iq, const struct route *r)
 		break;
 	case ROUTE_PERSONA:
 		fn = r->counsellor->name;
-		title = r->counsellor->title;
+		title = conf_title(r->counsellor, lang);
 		role = "counsellor";
 		break;
 	default:

@@ -81,7 +81,7 @@ config_value(struct app *app, struct conv *cv, const char *var)
 	if (strcmp(var, "muc#roomconfig_roomsecret") == 0)
 		return cv->password;
 	if (strcmp(var, "muc#roomconfig_roomname") == 0)
-		return o ? o->name : "accueil";
+		return conf_office_name(o, cv->lang, "accueil");
 	if (strcmp(var, "muc#roomconfig_lang") == 0)
 		return cv->lang;
 	for (i = 0; i < nitems(fixed); i++)

@@ -152,6 +152,15 @@ stanza_send(struct app *app, xmpp_stanza_t *st)
 }
 
 const char *
+stanza_lang(xmpp_stanza_t *st)
+{
+	/* libstrophe's parser drops attribute namespaces: xml:lang is "lang" */
+	const char *l = xmpp_stanza_get_attribute(st, "lang");
+
+	return l ? l : xmpp_stanza_get_attribute(st, "xml:lang");
+}
+
+const char *
 stanza_bare(const char *jid)
 {
 	static char buf[3072];

@@ -70,6 +70,9 @@ xmpp_stanza_t *stanza_presence(struct app *app, const char *from,
 /* Sends st and releases it. */
 void stanza_send(struct app *app, xmpp_stanza_t *st);
 
+/* The stanza's xml:lang, or NULL. */
+const char *stanza_lang(xmpp_stanza_t *st);
+
 /* The bare part of jid, in a static buffer valid until the next call. */
 const char *stanza_bare(const char *jid);
 /* The localpart of jid (caller frees), or NULL. */

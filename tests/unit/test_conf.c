@@ -212,6 +212,14 @@ test_refused(void)
 	refused("unknown variable in a canned answer", HEAD OFFICE
 	    "<canned key='prix' lang='fr'>Bonjour {prenom}, le tarif est "
 	    "{prix}.</canned>\n" TAIL, 9, "unknown variable {prix}");
+	refused("an office's name twice in one language", HEAD "<office "
+	    "id='x' name='X' timezone='UTC' languages='fr' bot='adam'>\n"
+	    "<name lang='en'>X office</name>\n<name lang='en'>Y</name>\n"
+	    "</office>\n" TAIL, 8, "<name lang=\"en\"> is already given");
+	refused("an empty title", HEAD OFFICE "<counsellor jid='a@ot.example' "
+	    "persona='anna' name='A' languages='fr' offices='cahors'>\n"
+	    "<title lang='en'> </title>\n</counsellor>\n" TAIL, 10,
+	    "expected text inside the element");
 	refused("text where none belongs", HEAD OFFICE "<admin "
 	    "jid='a@ot.example'>hello</admin>\n" TAIL, 9, "text is not allowed");
 }
