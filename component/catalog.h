@@ -127,9 +127,6 @@ enum msg {
 	MSG_VIDEO_COUNSELLOR_CANCELLED,	/* %1$ld id, %2$s when */
 	MSG_VIDEO_NOT_FOUND,	/* %1$s what was given */
 	MSG_VIDEO_NOT_HERE,
-	MSG_COACH_NAME,	/* %1$s visitor's first name */
-	MSG_COACH_VOUS,
-	MSG_COACH_WAITED,	/* %1$ld minutes, %2$ld seconds */
 	MSG_VP_HERE,	/* v- presence: %1$s visitor's language */
 	MSG_VP_QUIET,	/* v- presence, away: %1$s last line HH:MM */
 	MSG_VP_LEFT,	/* v- presence, gone: %1$s left at HH:MM */

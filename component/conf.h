@@ -40,6 +40,13 @@ struct conf_jid {
 	int line;
 };
 
+/* An event plugin from a shared object (<plugin-file path=...>). */
+struct conf_plugin_file {
+	char *path;
+	struct strlist offices;	/* empty: every office */
+	int line;
+};
+
 /* A text in one language (<name lang="ca">...</name>). */
 struct conf_text {
 	char *lang;
@@ -110,6 +117,7 @@ struct conf_office {
 	size_t nholidays;
 	struct conf_jid *supervisors;
 	size_t nsupervisors;
+	char *coach;		/* "yes" or "no": the editorial coach */
 	struct conf_text *names;	/* the name in other languages */
 	size_t nnames;
 	int line;
@@ -157,6 +165,8 @@ struct conf {
 
 	struct conf_jid *admins;
 	size_t nadmins;
+	struct conf_plugin_file *plugin_files;
+	size_t nplugin_files;
 	struct conf_bot *bots;
 	size_t nbots;
 	struct conf_office *offices;

@@ -234,6 +234,11 @@ check_office(struct conf_ctx *c, struct conf_office *o)
 			    o->reminders.v[k]);
 	}
 	check_texts(c, o->names, o->nnames, "name");
+	if (o->coach && strcasecmp(o->coach, "yes") != 0 &&
+	    strcasecmp(o->coach, "no") != 0 && strcasecmp(o->coach, "on") != 0 &&
+	    strcasecmp(o->coach, "off") != 0)
+		conf_err(c, o->line, "office \"%s\": coach must be yes or no, "
+		    "not \"%s\"", o->id, o->coach);
 	if (o->routing && !plugin_is_routing(o->routing))
 		conf_err(c, o->line, "office \"%s\": unknown routing \"%s\" "
 		    "(expected ring-group, round-robin or least-busy)", o->id,
@@ -334,6 +339,16 @@ conf_check_semantics(struct conf_ctx *c)
 	}
 	for (i = 0; i < conf->nplugins; i++)
 		check_plugin(c, i);
+	for (i = 0; i < conf->nplugin_files; i++) {
+		size_t k;
+
+		for (k = 0; k < conf->plugin_files[i].offices.n; k++)
+			if (conf_office(conf,
+			    conf->plugin_files[i].offices.v[k]) == NULL)
+				conf_err(c, conf->plugin_files[i].line,
+				    "<plugin-file>: office \"%s\" is not "
+				    "declared", conf->plugin_files[i].offices.v[k]);
+	}
 	if (c->check_secret)
 		read_secret(c);
 }

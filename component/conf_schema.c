@@ -78,6 +78,7 @@ static const struct conf_attr office_attrs[] = {
 	    F(struct conf_office, away_grace)},
 	{"bot", A_ID, 1, 0, 0, NULL, F(struct conf_office, bot)},
 	{"contact", A_STR, 0, 0, 0, NULL, F(struct conf_office, contact)},
+	{"coach", A_STR, 0, 0, 0, "yes", F(struct conf_office, coach)},
 	{"avatar", A_PATH, 0, 0, 0, NULL, F(struct conf_office, avatar)},
 	{"routing", A_ID, 0, 0, 0, "ring-group",
 	    F(struct conf_office, routing)},
@@ -143,6 +144,12 @@ static const struct conf_attr canned_attrs[] = {
 	{NULL, 0, 0, 0, 0, NULL, 0},
 };
 
+static const struct conf_attr plugin_file_attrs[] = {
+	{"path", A_PATH, 1, 0, 0, NULL, F(struct conf_plugin_file, path)},
+	{"offices", A_IDS, 0, 0, 0, NULL, F(struct conf_plugin_file, offices)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
 static const struct conf_attr text_attrs[] = {
 	{"lang", A_LANG, 1, 0, 0, NULL, F(struct conf_text, lang)},
 	{NULL, 0, 0, 0, 0, NULL, 0},
@@ -199,6 +206,11 @@ const struct conf_elem conf_schema[] = {
 	{"option", "plugin", 0, 0,
 	    ARRAY(struct conf_plugin, struct conf_option, options, noptions),
 	    CONF_NO_FIELD, option_attrs, "a plugin option"},
+	{"plugin-file", "accueil", 0, 0,
+	    ARRAY(struct conf, struct conf_plugin_file, plugin_files,
+		nplugin_files),
+	    CONF_NO_FIELD, plugin_file_attrs,
+	    "an event plugin loaded from a shared object"},
 	{"canned", "accueil", 0, 0,
 	    ARRAY(struct conf, struct conf_canned, canned, ncanned),
 	    F(struct conf_canned, text), canned_attrs, "a canned answer"},

@@ -30,7 +30,7 @@
 #include "conv.h"
 #include "desk.h"
 #include "event.h"
-#include "hints.h"
+#include "evplugins.h"
 #include "intake.h"
 #include "link.h"
 #include "log.h"
@@ -185,10 +185,11 @@ reload(struct app *app)
 	if (strcmp(next->db_path, app->conf->db_path) != 0)
 		log_warnx("reload: the database path changed; it takes effect "
 		    "at the next restart");
-	if (plugin_start_all(next) < 0) {
+	if (plugin_start_all(next) < 0 || evplugins_start(app, next) < 0) {
 		log_warnx("reload refused: a plugin failed to start; the "
 		    "running configuration stays in force");
 		plugin_start_all(app->conf);
+		evplugins_start(app, app->conf);
 		conf_free(next);
 		return;
 	}
@@ -267,9 +268,11 @@ main(int argc, char *argv[])
 	}
 	if (check) {
 		/* plugins check what only they can: secret files, providers */
-		int ok = plugin_start_all(app.conf) == 0;
+		int ok = plugin_start_all(app.conf) == 0 &&
+		    evplugins_start(&app, app.conf) == 0;
 
 		plugin_stop_all();
+		evplugins_stop();
 		if (!ok) {
 			log_warnx("%s: a plugin refused its options (see above)",
 			    path);
@@ -296,7 +299,8 @@ main(int argc, char *argv[])
 		conf_free(app.conf);
 		return 1;
 	}
-	if (plugin_start_all(app.conf) < 0) {
+	if (plugin_start_all(app.conf) < 0 ||
+	    evplugins_start(&app, app.conf) < 0) {
 		store_close(app.store);
 		conf_free(app.conf);
 		return 1;
@@ -318,7 +322,7 @@ main(int argc, char *argv[])
 	intake_init();
 	survey_init();
 	offline_init();
-	hints_init();
+	evplugins_init();
 	routing_init();
 	video_init();
 	console_init();
@@ -352,6 +356,7 @@ main(int argc, char *argv[])
 	purge_tick(&app);
 	link_timer_add(app.link, 1000, conv_tick, &app);
 	link_timer_add(app.link, 1000, vpresence_tick, &app);
+	link_timer_add(app.link, 1000, evplugins_tick, &app);
 	link_timer_add(app.link, 1000, store_test_tick, &app);
 	store_test_tick(&app);
 	log_info("accueild %s starting for %s", PACKAGE_VERSION,
@@ -393,6 +398,7 @@ main(int argc, char *argv[])
 	link_free(app.link);
 	xmpp_shutdown();
 	plugin_stop_all();
+	evplugins_stop();
 	desk_reset();
 	conv_free_all();
 	vpresence_free_all();

@@ -2,14 +2,14 @@
  * test_core_text.c: the small text readers of the conversation core:
  * the survey's rating (survey_parse), the contact an offline visitor
  * leaves (offline_find_contact), whole words for the editorial hints
- * (hints_has_word) and primary language subtags (lang_primary).
+ * (coach_has_word) and primary language subtags (lang_primary).
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "hints.h"
+#include "plugins/coach.h"
 #include "lang.h"
 #include "offline.h"
 #include "survey.h"
@@ -135,9 +135,9 @@ test_contact(void)
 static void
 word(const char *text, const char *w, int want)
 {
-	int got = hints_has_word(text, w);
+	int got = coach_has_word(text, w);
 
-	ok(got == want, "hints_has_word(\"%s\", \"%s\") = %d", text, w, want);
+	ok(got == want, "coach_has_word(\"%s\", \"%s\") = %d", text, w, want);
 	if (got != want)
 		diag("got %d", got);
 }
