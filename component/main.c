@@ -53,6 +53,7 @@
 #include "store.h"
 #include "util.h"
 #include "video.h"
+#include "resume.h"
 #include "supervise.h"
 #include "vpresence.h"
 #include "weekly.h"
@@ -339,6 +340,7 @@ main(int argc, char *argv[])
 	router_add(room_setup_route);
 	router_add(room_route);
 	router_add(catchup_route);
+	router_add(resume_route);
 	router_add(intake_route);
 	router_add(supervise_route);
 	router_add(vpresence_route);
@@ -403,6 +405,7 @@ main(int argc, char *argv[])
 	conv_free_all();
 	vpresence_free_all();
 	supervise_free_all();
+	resume_free_all();
 	event_clear();
 	video_free_all();
 	staff_free_all();

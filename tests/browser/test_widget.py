@@ -271,6 +271,48 @@ def test_reload_and_resume(server_cls, tmpdir):
     no_page_errors(browser)
 
 
+def test_reload_before_invitation(server_cls, tmpdir):
+    """The page reloads after the first question was sent but before its
+    invitation came (accueild held with SIGSTOP meanwhile): the question
+    stays in view, is asked again with its resume token, and the one
+    conversation it started moves to the new page: one conversation, one
+    offer, the counsellor's answer shown once."""
+    import signal
+    desk, site, browser = start(server_cls, tmpdir, theme="light")
+    marie = desk.staff["marie"]
+    question = "Bonjour, peut-on visiter la tour du pape Jean XXII ?"
+    open_widget(browser)
+    desk.daemon.proc.send_signal(signal.SIGSTOP)
+    try:
+        fill_prechat(browser, question, name="Léo")
+        browser.click(START)
+        browser.wait(MINE, "Jean XXII", timeout=10)
+        pending = browser.eval("return JSON.parse(localStorage.getItem("
+                               "'accueil:cahors@accueil.ot.example:pending') "
+                               "|| 'null');")
+        assert pending and pending["question"] == question and \
+            len(pending["token"]) == 32, pending
+        browser.reload()
+        browser.wait(MINE, "Jean XXII", timeout=20)   # still in view
+        shot(browser, server_cls, "reload-before-invite", "pending")
+        pause(2)
+    finally:
+        desk.daemon.proc.send_signal(signal.SIGCONT)
+    browser.wait(".aw-panel[data-phase=joined]", timeout=40)
+    v = offer_to(marie, "Jean XXII", timeout=30)
+    marie.send_message(v, "Bonjour Léo, oui, tous les jours de 10 h à 18 h.")
+    browser.wait(OTHER, "de 10 h à 18 h", timeout=30)
+    pause(2)
+    assert browser.count(MINE, "Jean XXII") == 1
+    assert browser.count(OTHER, "de 10 h à 18 h") == 1
+    rows = desk.rows("SELECT id FROM sessions")
+    assert len(rows) == 1, f"{len(rows)} conversations for one question"
+    assert "reloaded the page before joining" in desk.daemon.log_text()
+    assert stored(browser) and not browser.eval(
+        "return localStorage.getItem('accueil:cahors@accueil.ot.example:pending');")
+    no_page_errors(browser)
+
+
 def test_server_restart(server_cls, tmpdir):
     """The XMPP server restarts under the widget: BOSH fails, the widget
     retries with back-off, logs in again and rejoins the (persistent) room."""
@@ -731,6 +773,7 @@ if __name__ == "__main__":
         print("1..0 # SKIP browser tests run in the -Werror suite")
         raise SystemExit(0)
     run([test_colour_maths, test_themes_and_zoom, test_conversation,
+         test_reload_before_invitation,
          test_reload_and_resume, test_server_restart, test_queue_when_nobody_is_free,
          test_closed_hours, test_survey, test_video_appointment,
          test_languages_and_pages])

@@ -74,3 +74,44 @@ export function saveLangChoice(lang) {
         // ignore
     }
 }
+
+// The first question while its invitation has not come (a reload in that
+// moment must not lose it): the question, the pre-chat values and the
+// resume token the desk knows it by. Kept ten minutes at most.
+const PENDING_MAX_AGE_MS = 10 * 60 * 1000;
+
+export function loadPending(office) {
+    const ls = storage();
+    if (!ls) return null;
+    try {
+        const p = JSON.parse(ls.getItem(`${key(office)}:pending`) || 'null');
+        if (!p || !p.question || !p.token) return null;
+        if (Date.now() - (p.askedAt || 0) > PENDING_MAX_AGE_MS) {
+            ls.removeItem(`${key(office)}:pending`);
+            return null;
+        }
+        return p;
+    } catch (e) {
+        return null;
+    }
+}
+
+export function savePending(office, pending) {
+    const ls = storage();
+    if (!ls) return;
+    try {
+        ls.setItem(`${key(office)}:pending`, JSON.stringify(pending));
+    } catch (e) {
+        // quota or privacy mode: a reload then loses the question, as before
+    }
+}
+
+export function clearPending(office) {
+    const ls = storage();
+    if (!ls) return;
+    try {
+        ls.removeItem(`${key(office)}:pending`);
+    } catch (e) {
+        // nothing to do
+    }
+}

@@ -8,10 +8,18 @@ import { DeskClient } from './client.js';
 import { h, icon, linkify, initials } from './dom.js';
 import { t, LANGS, pickLang, ordinal, duration, when, clock } from './i18n.js';
 import { NS, submitForm, formField } from './xml.js';
-import { loadSession, saveSession, clearSession, saveLangChoice } from './store.js';
+import { loadSession, saveSession, clearSession, saveLangChoice, loadPending, savePending,
+    clearPending } from './store.js';
 import { palette, toHex } from './colour.js';
 
 const INVITE_TIMEOUT = 30000;     // ms for the desk to answer the first question
+
+// 128 random bits, hex: the first question's resume token.
+function newToken() {
+    const b = new Uint8Array(16);
+    window.crypto.getRandomValues(b);
+    return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
 const TYPING_TIMEOUT = 30000;     // ms a "composing" is shown without news
 const PAUSED_AFTER = 5000;        // ms of no typing before we send "paused"
 const DESK_REFRESH = 60000;       // ms between two looks at the desk's state
@@ -76,6 +84,10 @@ export class Widget {
         this.renderStatus();
 
         if (this.session) this.resume();
+        else {
+            const pending = loadPending(config.office);
+            if (pending) this.resumePending(pending);
+        }
     }
 
     t(key, vars) {
@@ -633,20 +645,51 @@ export class Widget {
             email: email && this.pcConsent.checked ? email : null,
             consent: email ? String(this.pcConsent.checked) : null,
         };
+        // the desk knows this question by a random token: asked again after
+        // a reload (before the invitation), it is the same conversation
+        values.resume = newToken();
+        const askedAt = Date.now();
+        savePending(this.config.office, { question, name, values, askedAt,
+            token: values.resume, open: !this.panel.hidden });
+        this.startAsking(question, name, values, askedAt);
+        this.textarea.focus();
+    }
+
+    startAsking(question, name, values, askedAt) {
         this.phase = 'starting';
         this.startValues = { question, name };
         this.prechat.hidden = true;
         this.log.hidden = false;
         this.composer.hidden = false;
         this.endedEl.hidden = true;
-        const entry = this.addOwn(question, new Date(), true);
+        const entry = this.addOwn(question, new Date(askedAt), true);
         this.firstEntry = entry;
         this.client.ask(question, values);
         clearTimeout(this.inviteTimer);
         this.inviteTimer = setTimeout(() => {
             if (this.phase === 'starting') this.startFailed();
         }, INVITE_TIMEOUT);
-        this.textarea.focus();
+    }
+
+    // A reload before the invitation: the question stays in view and is
+    // asked again, with its token, as soon as we are connected.
+    resumePending(p) {
+        this.ensureConnected();
+        const go = () => this.startAsking(p.question, p.name, p.values, p.askedAt);
+        if (this.connStatus === 'connected') go();
+        else {
+            this.prechat.hidden = true;
+            this.log.hidden = false;
+            this.composer.hidden = false;
+            this.phase = 'starting';
+            this.startValues = { question: p.question, name: p.name };
+            this.firstEntry = this.addOwn(p.question, new Date(p.askedAt), true);
+            this.waitConnected(() => {
+                this.resetLog();
+                go();
+            });
+        }
+        if (p.open) this.open();
     }
 
     waitConnected(fn) {
@@ -666,6 +709,11 @@ export class Widget {
 
     startFailed() {
         clearTimeout(this.inviteTimer);
+        clearPending(this.config.office);
+        // the question is not lost: back in the form, to send again
+        if (this.startValues && this.startValues.question && !this.pcQuestion.value) {
+            this.pcQuestion.value = this.startValues.question;
+        }
         this.phase = 'idle';
         this.resetLog();
         this.prechat.hidden = false;
@@ -677,6 +725,7 @@ export class Widget {
     onInvite({ room, password }) {
         if (this.phase !== 'starting' && !(this.session && this.session.room === room)) return;
         clearTimeout(this.inviteTimer);
+        clearPending(this.config.office);
         const base = (this.startValues && this.startValues.name) ||
             (this.session && this.session.nick) || this.t('visitorNick');
         if (!this.session || this.session.room !== room) {
