@@ -76,6 +76,18 @@ struct conf_canned {
 	int line;
 };
 
+/* <smtp>: the relay outgoing e-mail goes through (outbox.h). */
+struct conf_smtp {
+	char *url;		/* smtp://host:587 (STARTTLS) or smtps://host:465 */
+	char *from;		/* envelope and From: address */
+	char *user;		/* AUTH user, or NULL: no AUTH */
+	char *secret_file;	/* the AUTH password */
+	char *tls;		/* "required" or "none" (loopback only) */
+	int retries;		/* tries before giving up */
+	int backoff;		/* seconds before the second try; doubles */
+	int line;
+};
+
 struct conf_office {
 	char *id;	/* localpart of the desk JID */
 	char *name;
@@ -103,6 +115,10 @@ struct conf_office {
 	size_t nholidays;
 	struct conf_jid *supervisors;
 	size_t nsupervisors;
+	struct conf_smtp *smtp;	/* 0 or 1: the office's own relay */
+	size_t nsmtp;
+	int followup_rating;	/* days after the exchange; 0: off */
+	int followup_news;	/* days after the exchange; 0: off */
 	int line;
 };
 
@@ -156,6 +172,8 @@ struct conf {
 	size_t nplugins;
 	struct conf_canned *canned;
 	size_t ncanned;
+	struct conf_smtp *smtp;	/* 0 or 1: the relay for every office */
+	size_t nsmtp;
 };
 
 /* Error messages collected while loading, each "file:line: text". */

@@ -15,6 +15,7 @@
 #include "console.h"
 #include "event.h"
 #include "log.h"
+#include "mailer.h"
 #include "router.h"
 #include "staff.h"
 #include "stanza.h"
@@ -194,7 +195,7 @@ list_requests(struct app *app, const struct conf_counsellor *c,
 
 struct request {
 	int64_t id;
-	char *office, *lang, *contact, *kind, *question;
+	char *office, *lang, *contact, *kind, *question, *session, *name;
 };
 
 static void
@@ -205,6 +206,8 @@ request_free(struct request *r)
 	free(r->contact);
 	free(r->kind);
 	free(r->question);
+	free(r->session);
+	free(r->name);
 }
 
 /* Reads open request number arg for c into r; 0 if found. */
@@ -228,8 +231,8 @@ find_request(struct app *app, const struct conf_counsellor *c,
 	if (rest)
 		*rest = end;
 	st = store_stmt(app->store, "SELECT office, lang, contact, "
-	    "contact_kind, question FROM requests WHERE id = ? AND state != "
-	    "'answered'");
+	    "contact_kind, question, session, name FROM requests WHERE id = ? "
+	    "AND state != 'answered'");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -241,6 +244,8 @@ find_request(struct app *app, const struct conf_counsellor *c,
 		r->contact = xstrdup((const char *)sqlite3_column_text(st, 2));
 		r->kind = xstrdup((const char *)sqlite3_column_text(st, 3));
 		r->question = xstrdup((const char *)sqlite3_column_text(st, 4));
+		r->session = store_col_text(st, 5);
+		r->name = store_col_text(st, 6);
 		found = 1;
 	}
 	sqlite3_reset(st);
@@ -347,9 +352,18 @@ answer_request(struct app *app, const struct conf_counsellor *c,
 		free(desk);
 		catalog_format(text, size, lang_of(c), MSG_REQUEST_SENT,
 		    (long)r.id, r.contact);
-	} else
-		catalog_format(text, size, lang_of(c), MSG_REQUEST_EMAIL,
-		    (long)r.id, r.contact);
+	} else {
+		/* by e-mail through the office's relay (mailer.h) */
+		char *sent = mailer_answer(app, c, r.id, r.office, r.session,
+		    r.lang, r.name, r.contact, r.question, answer);
+
+		if (sent) {
+			free(text);
+			text = sent;
+		} else
+			catalog_format(text, size, lang_of(c),
+			    MSG_REQUEST_EMAIL, (long)r.id, r.contact);
+	}
 	reply(app, from, c, text);
 	free(text);
 	request_free(&r);

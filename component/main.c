@@ -34,6 +34,7 @@
 #include "log.h"
 #include "office.h"
 #include "offline.h"
+#include "outbox.h"
 #include "persona.h"
 #include "plugin.h"
 #include "router.h"
@@ -318,6 +319,7 @@ main(int argc, char *argv[])
 	video_init();
 	console_init();
 	desk_init();
+	outbox_init();
 	conv_load(&app);
 	router_add(adhoc_route);
 	router_add(review_route);
@@ -342,6 +344,7 @@ main(int argc, char *argv[])
 	link_timer_add(app.link, 1000, conv_tick, &app);
 	link_timer_add(app.link, 1000, store_test_tick, &app);
 	store_test_tick(&app);
+	link_timer_add(app.link, 1000, outbox_tick, &app);
 	log_info("accueild %s starting for %s", PACKAGE_VERSION,
 	    app.conf->domain);
 	link_start(app.link);
@@ -377,6 +380,7 @@ main(int argc, char *argv[])
 		staff_shutdown(&app);
 		desk_shutdown(&app);
 	}
+	outbox_shutdown(&app);
 	link_stop(app.link, 3000);
 	link_free(app.link);
 	xmpp_shutdown();

@@ -1,0 +1,273 @@
+#!/usr/bin/python3
+"""E-mail through the office's relay, against real Prosody and ejabberd,
+with a local SMTP sink (Debian's python3-aiosmtpd) on loopback.
+
+  answer      an offline request left with an e-mail address, answered
+              with /repondre: one message, right headers (Date on the test
+              clock, Message-ID, From, To, Reply-To the office's contact,
+              RFC 2047 Subject), quoted-printable UTF-8 body within 76
+              columns, the question quoted, the persona's signature; the
+              answer joins the transcript; the request is answered
+  relay       the relay is down: nothing lost, tried again after the
+              back-off (test clock); up again: sent once
+  kill        kill -9 while the relay holds the message (not accepted):
+              sent once after the restart; kill -9 right after the relay
+              accepted one: never sent again
+  refused     a relay that refuses the recipient (5xx): no retry, the
+              counsellor and the office's supervisor are told
+  config      bad <smtp> settings are refused with a clear error
+"""
+
+import email
+import email.policy
+import email.utils
+import re
+import subprocess
+
+from harness import free_ports, pause, run
+from sessionlib import D, Clock, Desk, Visitor, body, paris
+from smtpsink import SmtpSink
+
+OFFICE_NAME = "Office de tourisme de Cahors & du Lot"
+CONTACT = "info@tourisme-cahors.example"
+ADDRESS = "camille.dupont@example.org"
+QUESTION = ("Bonjour, peut-on réserver une visite guidée de Rocamadour en "
+            "août ? Nous serons quatre, dont deux enfants. Merci ☺")
+ANSWER = ("Oui : les visites guidées partent à 10 h et à 15 h, "
+          "réservation conseillée à l'accueil de la Cité (12 € par adulte, "
+          "6 € par enfant). Très bon séjour à Rocamadour ! — Claire")
+
+
+def office(smtp=""):
+    return ('<office id="cahors" name="Office de tourisme de Cahors &amp; '
+            f'du Lot" timezone="Europe/Paris" bot="adam" contact="{CONTACT}" '
+            'languages="fr en" answer-delay="24">'
+            '<hours days="mon-sat" open="09:00" close="18:00"/>'
+            f'<supervisor jid="alice@ot.example"/>{smtp}</office>')
+
+
+def smtp_xml(port, **attrs):
+    extra = "".join(f' {k}="{v}"' for k, v in attrs.items())
+    return (f'<smtp url="smtp://127.0.0.1:{port}" from="accueil@ot.example" '
+            f'tls="none"{extra}/>')
+
+
+def closed_desk(server_cls, tmpdir, port, global_smtp=True, **attrs):
+    """Sunday 20:00 in Cahors: closed. The relay global or the office's."""
+    clock = Clock(tmpdir, paris(2026, 11, 22, 20, 0))
+    smtp = smtp_xml(port, **attrs)
+    desk = Desk(server_cls, tmpdir, clock=clock,
+                office_xml=office("" if global_smtp else smtp),
+                extra_xml=[smtp] if global_smtp else [])
+    return desk, clock
+
+
+def leave_request(desk, question=QUESTION, address=ADDRESS):
+    v = Visitor(desk, nick="Camille")
+    v.ask(question, lang="fr")
+    v.wait_room(lambda s: "adresse e-mail" in body(s))
+    v.say(f"C'est {address}, merci")
+    v.wait_room(lambda s: address in body(s) and
+                str(s["from"]).endswith("/Adam"))
+    v.client.disconnect()
+    rows = desk.rows("SELECT id FROM requests ORDER BY id DESC LIMIT 1")
+    return rows[0]["id"]
+
+
+def answer(desk, request, text=ANSWER):
+    marie = desk.staff["marie"]
+    since = marie.mark()
+    marie.send_message(f"claire@{D}", f"/repondre {request} {text}")
+    return marie.wait_for(lambda s: f"Demande {request}" in body(s) or
+                          f"#{request}" in body(s), timeout=15, since=since)
+
+
+def outbox(desk):
+    return desk.rows("SELECT * FROM outbox ORDER BY id")
+
+
+def check_message(raw, clock_at):
+    """Headers, encoding, line lengths and signature of the answer."""
+    lines = raw.split(b"\r\n")
+    head_end = lines.index(b"")
+    for line in lines[:head_end]:
+        assert len(line) <= 78, ("header line too long", line)
+    for line in lines[head_end + 1:]:
+        assert len(line) <= 76, ("body line too long", line)
+        assert all(b < 128 for b in line), ("8-bit byte in the body", line)
+    assert b"\n" not in raw.replace(b"\r\n", b""), "bare LF"
+    head = b"\r\n".join(lines[:head_end]).decode("ascii")
+    assert "Subject: =?UTF-8?B?" in head, head
+    m = email.message_from_bytes(raw, policy=email.policy.default)
+    assert str(m["Subject"]) == f"{OFFICE_NAME} : réponse à votre question", \
+        str(m["Subject"])
+    assert m["From"].addresses[0].addr_spec == "accueil@ot.example"
+    assert m["From"].addresses[0].display_name == OFFICE_NAME, str(m["From"])
+    assert m["To"].addresses[0].addr_spec == ADDRESS
+    assert m["Reply-To"].addresses[0].addr_spec == CONTACT
+    assert re.fullmatch(r"<[0-9a-f]{32}@ot\.example>", m["Message-ID"]), \
+        m["Message-ID"]
+    assert email.utils.parsedate_to_datetime(m["Date"]).timestamp() == clock_at
+    assert m["MIME-Version"] == "1.0"
+    assert m.get_content_type() == "text/plain"
+    assert m.get_content_charset() == "utf-8"
+    assert m["Content-Transfer-Encoding"] == "quoted-printable"
+    assert m["Content-Language"] == "fr"
+    text = m.get_content().replace("\r\n", "\n")
+    assert text.startswith("Bonjour Camille,\n") or \
+        text.startswith("Bonjour,\n"), text[:40]
+    assert "Vous nous avez écrit :\n> Bonjour, peut-on réserver" in text, text
+    assert ANSWER in text.replace("\n", " ") or ANSWER in text, text
+    assert text.rstrip("\n").endswith(f"\n-- \nClaire\n{OFFICE_NAME}"), \
+        repr(text[-80:])
+    return m
+
+
+def test_answer(server_cls, tmpdir):
+    port, = free_ports(1)
+    sink = SmtpSink(port).start()
+    desk, clock = closed_desk(server_cls, tmpdir, port)
+    req = leave_request(desk)
+    clock.set(paris(2026, 11, 23, 9, 30))
+    ack = answer(desk, req)
+    assert ADDRESS in body(ack) and "e-mail" in body(ack), body(ack)
+    (mail_from, rcpts, raw), = sink.wait_count(1)
+    assert mail_from == "accueil@ot.example", mail_from
+    assert rcpts == [ADDRESS], rcpts
+    check_message(raw, clock.now)
+    desk.daemon.wait_log(r"outbox: 1 accepted by the relay", timeout=10,
+                         from_start=True)
+    row, = outbox(desk)
+    assert (row["state"], row["tries"], row["kind"], row["ref"]) == \
+        ("sent", 1, "answer", req), dict(row)
+    r, = desk.rows("SELECT state, answer, session FROM requests")
+    assert r["state"] == "answered" and r["answer"] == ANSWER, dict(r)
+    t = desk.rows("SELECT body FROM messages WHERE session = ? AND "
+                  "role = 'counsellor'", r["session"])
+    assert [x["body"] for x in t] == [ANSWER], [dict(x) for x in t]
+    pause(3)
+    assert sink.count() == 1, "sent once"
+
+
+def test_relay_down_then_up(server_cls, tmpdir):
+    port, = free_ports(1)
+    sink = SmtpSink(port)   # not started: the relay is down
+    desk, clock = closed_desk(server_cls, tmpdir, port, global_smtp=False,
+                              backoff=120, retries=5)
+    req = leave_request(desk)
+    answer(desk, req)
+    desk.daemon.wait_log(r"outbox: 1 not accepted \(try 1 of 5", timeout=30,
+                         from_start=True)
+    row, = outbox(desk)
+    assert row["state"] == "queued" and row["tries"] == 1, dict(row)
+    assert row["next_try"] == clock.now + 120, dict(row)
+    # not before the back-off
+    pause(3)
+    assert outbox(desk)[0]["tries"] == 1
+    sink.start()
+    clock.advance(121)
+    (_, rcpts, raw), = sink.wait_count(1, timeout=20)
+    assert rcpts == [ADDRESS]
+    desk.daemon.wait_log(r"outbox: 1 accepted by the relay", timeout=10,
+                         from_start=True)
+    row, = outbox(desk)
+    assert (row["state"], row["tries"]) == ("sent", 2), dict(row)
+    clock.advance(3600)
+    pause(3)
+    assert sink.count() == 1, "sent once"
+
+
+def test_kill(server_cls, tmpdir):
+    port, = free_ports(1)
+    sink = SmtpSink(port).start()
+    desk, clock = closed_desk(server_cls, tmpdir, port)
+    # 1: killed while the relay holds the message (RCPT not answered)
+    sink.hold = True
+    req = leave_request(desk)
+    answer(desk, req)
+    desk.daemon.wait_log(r"outbox: 1 handed to the relay", timeout=15,
+                         from_start=True)
+    for _ in range(100):
+        if sink.rcpt_seen:
+            break
+        pause(0.1)
+    assert sink.rcpt_seen == 1
+    desk.daemon.kill9()
+    assert outbox(desk)[0]["state"] == "sending"
+    sink.hold = False
+    pause(1)
+    assert sink.count() == 0, "the relay did not accept it"
+    desk.daemon.mark_log()
+    desk.daemon.start()
+    desk.daemon.wait_log(r"staff: marie@ot.example is now available",
+                         timeout=15)
+    (_, rcpts, _), = sink.wait_count(1, timeout=20)
+    desk.daemon.wait_log(r"interrupted by a stop will be sent again",
+                         timeout=10)
+    desk.daemon.wait_log(r"outbox: 1 accepted by the relay", timeout=10)
+    row, = outbox(desk)
+    assert (row["state"], row["tries"]) == ("sent", 2), dict(row)
+    # 2: killed right after the relay accepted one: not sent again
+    desk.daemon.mark_log()
+    req2 = leave_request(desk, question="Bonjour, le marché a lieu quand ?")
+    answer(desk, req2, text="Le samedi matin, place de la cathédrale.")
+    desk.daemon.wait_log(r"outbox: 2 accepted by the relay", timeout=20)
+    desk.daemon.kill9()
+    desk.daemon.mark_log()
+    desk.daemon.start()
+    clock.advance(3600)
+    pause(4)
+    assert sink.count() == 2, sink.count()
+    assert [r["state"] for r in outbox(desk)] == ["sent", "sent"]
+
+
+def test_refused(server_cls, tmpdir):
+    port, = free_ports(1)
+    sink = SmtpSink(port).start()
+    sink.reject = "550 5.1.1 <camille.dupont@example.org>: no such user"
+    desk, clock = closed_desk(server_cls, tmpdir, port)
+    from harness import Client
+    alice = Client(desk.server, "alice", "pw")
+    req = leave_request(desk)
+    marie = desk.staff["marie"]
+    since_m, since_a = marie.mark(), alice.mark()
+    answer(desk, req)
+    note = marie.wait_for(lambda s: "n'a pas pu être envoyé" in body(s),
+                          timeout=20, since=since_m)
+    assert ADDRESS in body(note) and "550" in body(note), body(note)
+    sup = alice.wait_for(lambda s: "n'a pas pu être envoyé" in body(s),
+                         timeout=20, since=since_a)
+    assert str(sup["from"].bare) == f"cahors@{D}", sup["from"]
+    row, = outbox(desk)
+    assert (row["state"], row["tries"]) == ("failed", 1), dict(row)
+    assert "550" in row["error"], row["error"]
+    assert sink.count() == 0
+
+
+def test_config(server_cls, tmpdir):
+    """Bad <smtp> settings are refused before the daemon starts."""
+    from harness import Accueild
+    desk_server = server_cls(tmpdir)
+    cases = [
+        ('<smtp url="http://relay.example" from="a@b.example"/>',
+         "must start with smtp://"),
+        ('<smtp url="smtp://relay.example:587" from="not-an-address"/>',
+         "is not an e-mail address"),
+        ('<smtp url="smtp://relay.example:587" from="a@b.example" '
+         'tls="none"/>', "only for a relay on the loopback"),
+        ('<smtp url="smtp://relay.example:587" from="a@b.example" '
+         'user="u"/>', "user and secret-file go together"),
+        ('<smtp url="smtp://relay.example:587" from="a@b.example" '
+         'user="u" secret-file="smtp.secret"/>', "smtp.secret"),
+    ]
+    for i, (xml, want) in enumerate(cases):
+        d = Accueild(desk_server, tmpdir, extra_xml=xml, name=f"conf{i}")
+        out = subprocess.run(d.argv()[:-2] + ["-n", "-f", str(d.conf_path)],
+                             capture_output=True, text=True, timeout=30)
+        assert out.returncode != 0, (xml, out.stdout)
+        assert want in out.stderr, (xml, out.stderr)
+
+
+if __name__ == "__main__":
+    run([test_answer, test_relay_down_then_up, test_kill, test_refused,
+         test_config])
