@@ -17,6 +17,7 @@
 #include "appointments.h"
 #include "conf.h"
 #include "console.h"
+#include "followup.h"
 #include "form.h"
 #include "log.h"
 #include "router.h"
@@ -169,6 +170,8 @@ erase_rows(struct app *app, const char *jid, const struct strlist *ids)
 		}
 		n++;
 	}
+	if (followup_erase(app, jid) < 0)
+		goto fail;
 	m = store_stmt(app->store, "DELETE FROM requests WHERE contact = ?");
 	if (m == NULL)
 		goto fail;
@@ -236,6 +239,8 @@ visitor_data(struct app *app, const char *jid, int erase, struct buf *out)
 			    (const char *)sqlite3_column_text(m, 2));
 		sqlite3_reset(m);
 	}
+	if (!erase)
+		followup_export(app, jid, out);
 	if (erase) {
 		int n = erase_rows(app, jid, &ids);
 
@@ -251,7 +256,7 @@ visitor_data(struct app *app, const char *jid, int erase, struct buf *out)
 		    "transcripts, requests and appointment names.", n,
 		    n == 1 ? "" : "s", jid);
 		log_info("adhoc: data of a visitor erased (%d sessions)", n);
-	} else if (ids.n == 0)
+	} else if (ids.n == 0 && out->len == 0)
 		buf_appendf(out, "Nothing stored for %s.", jid);
 	strlist_free(&ids);
 }
@@ -261,6 +266,22 @@ run_export(struct app *app, const struct conf_counsellor *c, const char *arg,
     struct buf *out)
 {
 	visitor_data(app, arg, 0, out);
+}
+
+static void
+run_withdraw(struct app *app, const struct conf_counsellor *c,
+    const char *arg, struct buf *out)
+{
+	int n = followup_withdraw(app, arg);
+
+	if (n < 0)
+		buf_appendf(out, "The consent of %s could not be withdrawn: the "
+		    "database refused it (see the log); try again.", arg);
+	else if (n == 0)
+		buf_appendf(out, "No follow-up consent for %s.", arg);
+	else
+		buf_appendf(out, "Follow-up consent of %s withdrawn (%d): no "
+		    "more follow-ups.", arg, n);
 }
 
 static void
@@ -325,6 +346,9 @@ static const struct adhoc_cmd commands[] = {
 	    NULL},
 	{"erase", "Erase a visitor's data", WHO_ADMIN, "jid",
 	    "Visitor's bare JID", run_erase, NULL,
+	    NULL},
+	{"withdraw", "Withdraw a follow-up consent", WHO_ADMIN, "contact",
+	    "E-mail address or JID", run_withdraw, NULL,
 	    NULL},
 	{"appointments", "My video appointments", WHO_COUNSELLOR, NULL, NULL,
 	    run_appointments, NULL,

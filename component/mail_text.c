@@ -19,6 +19,9 @@ struct lang_texts {
 
 static const struct lang_texts texts[] = {
 	{"fr", {
+		[MT_CONSENT_ASK] = "« %s » Êtes-vous d'accord ? Répondez oui ou non.",
+		[MT_CONSENT_YES] = "Merci, c'est noté. Au revoir et bon séjour !",
+		[MT_CONSENT_NO] = "Entendu, nous ne vous recontacterons pas. Au revoir et bon séjour !",
 		[MT_ANSWER_SUBJECT] = "%s : réponse à votre question",
 		[MT_HELLO] = "Bonjour %s,",
 		[MT_YOU_WROTE] = "Vous nous avez écrit :",
@@ -52,6 +55,9 @@ static const struct lang_texts texts[] = {
 		    "à %s.",
 	}},
 	{"ca", {
+		[MT_CONSENT_ASK] = "«%s» Hi esteu d'acord? Responeu sí o no.",
+		[MT_CONSENT_YES] = "Gràcies, ho tenim en compte. Adéu i bona estada!",
+		[MT_CONSENT_NO] = "D'acord, no us tornarem a contactar. Adéu i bona estada!",
 		[MT_ANSWER_SUBJECT] = "%s: resposta a la vostra pregunta",
 		[MT_HELLO] = "Bon dia %s,",
 		[MT_YOU_WROTE] = "Ens vau escriure:",
@@ -78,6 +84,9 @@ static const struct lang_texts texts[] = {
 		[MT_TRANSCRIPT_QUEUED] = "Us enviarem la conversa a %s.",
 	}},
 	{"en", {
+		[MT_CONSENT_ASK] = "\"%s\" Do you agree? Reply yes or no.",
+		[MT_CONSENT_YES] = "Thank you, noted. Goodbye and enjoy your stay!",
+		[MT_CONSENT_NO] = "Understood, we will not contact you again. Goodbye and enjoy your stay!",
 		[MT_ANSWER_SUBJECT] = "%s: an answer to your question",
 		[MT_HELLO] = "Hello %s,",
 		[MT_YOU_WROTE] = "You wrote to us:",
@@ -106,6 +115,9 @@ static const struct lang_texts texts[] = {
 		[MT_TRANSCRIPT_QUEUED] = "The conversation will be sent to %s.",
 	}},
 	{"es", {
+		[MT_CONSENT_ASK] = "«%s» ¿Está de acuerdo? Responda sí o no.",
+		[MT_CONSENT_YES] = "Gracias, queda anotado. ¡Adiós y buena estancia!",
+		[MT_CONSENT_NO] = "Entendido, no volveremos a contactarle. ¡Adiós y buena estancia!",
 		[MT_ANSWER_SUBJECT] = "%s: respuesta a su pregunta",
 		[MT_HELLO] = "Hola %s:",
 		[MT_YOU_WROTE] = "Usted nos escribió:",
@@ -131,6 +143,9 @@ static const struct lang_texts texts[] = {
 		[MT_TRANSCRIPT_QUEUED] = "Le enviaremos la conversación a %s.",
 	}},
 	{"de", {
+		[MT_CONSENT_ASK] = "„%s“ Sind Sie einverstanden? Antworten Sie ja oder nein.",
+		[MT_CONSENT_YES] = "Danke, notiert. Auf Wiedersehen und einen schönen Aufenthalt!",
+		[MT_CONSENT_NO] = "Verstanden, wir kontaktieren Sie nicht wieder. Auf Wiedersehen und einen schönen Aufenthalt!",
 		[MT_ANSWER_SUBJECT] = "%s: Antwort auf Ihre Frage",
 		[MT_HELLO] = "Guten Tag %s,",
 		[MT_YOU_WROTE] = "Sie haben uns geschrieben:",

@@ -17,7 +17,7 @@ enum mail_text_id {
 	MT_FAILED,		/* staff: %1$s address, %2$d tries, %3$s error,
 				 * %4$s subject */
 	MT_RATING_SUBJECT,	/* %s office name */
-	MT_RATING_BODY,		/* %s office name */
+	MT_RATING_BODY,		/* %s persona name */
 	MT_NEWS_SUBJECT,	/* %s office name */
 	MT_NEWS_BODY,
 	MT_STOP_EMAIL,		/* %s the office's contact address */
@@ -28,6 +28,9 @@ enum mail_text_id {
 	MT_TRANSCRIPT_SUBJECT,	/* %s office name */
 	MT_TRANSCRIPT_INTRO,	/* %s office name */
 	MT_TRANSCRIPT_QUEUED,	/* %s address */
+	MT_CONSENT_ASK,		/* %s the consent (MT_CONSENT) */
+	MT_CONSENT_YES,
+	MT_CONSENT_NO,
 	MT__COUNT
 };
 

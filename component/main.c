@@ -28,6 +28,7 @@
 #include "conv.h"
 #include "desk.h"
 #include "event.h"
+#include "followup.h"
 #include "hints.h"
 #include "intake.h"
 #include "link.h"
@@ -320,6 +321,7 @@ main(int argc, char *argv[])
 	console_init();
 	desk_init();
 	outbox_init();
+	followup_init();
 	conv_load(&app);
 	router_add(adhoc_route);
 	router_add(review_route);
@@ -328,6 +330,7 @@ main(int argc, char *argv[])
 	router_add(room_setup_route);
 	router_add(room_route);
 	router_add(catchup_route);
+	router_add(followup_route);	/* before intake: a rating, STOP */
 	router_add(intake_route);
 	router_add(cmds_route);
 	router_add(console_route);
@@ -345,6 +348,7 @@ main(int argc, char *argv[])
 	link_timer_add(app.link, 1000, store_test_tick, &app);
 	store_test_tick(&app);
 	link_timer_add(app.link, 1000, outbox_tick, &app);
+	link_timer_add(app.link, 5 * 1000, followup_tick, &app);
 	log_info("accueild %s starting for %s", PACKAGE_VERSION,
 	    app.conf->domain);
 	link_start(app.link);

@@ -15,6 +15,12 @@ with a local SMTP sink (Debian's python3-aiosmtpd) on loopback.
               accepted one: never sent again
   refused     a relay that refuses the recipient (5xx): no retry, the
               counsellor and the office's supervisor are told
+  followups   consent asked by the bot when a contact is given, stored
+              with its exact text, language and time; day 2 satisfaction
+              and day 7 news on the test clock, by e-mail and by XMPP,
+              never without consent; a rating "4" by XMPP stored like the
+              survey; STOP withdraws; the export shows the consent; a
+              restart sends nothing twice
   config      bad <smtp> settings are refused with a clear error
 """
 
@@ -244,6 +250,138 @@ def test_refused(server_cls, tmpdir):
     assert sink.count() == 0
 
 
+CONSENT_FR = ("J'accepte que l'office me recontacte deux fois après cet "
+              "échange (mon avis, puis si j'ai encore besoin d'aide).")
+
+
+def from_adam(text):
+    return lambda s: text in body(s) and str(s["from"]).endswith("/Adam")
+
+
+def request_with_consent(desk, v, contact_line, contact, reply):
+    v.ask(f"Bonjour, une question de {v.nick} sur les randonnées ?",
+          lang="fr")
+    v.wait_room(from_adam("adresse e-mail"))
+    v.say(contact_line)
+    v.wait_room(from_adam(contact))
+    ask = v.wait_room(from_adam("Répondez oui ou non"))
+    assert CONSENT_FR in body(ask), body(ask)
+    v.say(reply)
+    v.wait_room(from_adam("Merci, c'est noté" if reply.lower().startswith(
+        "oui") else "nous ne vous recontacterons pas"))
+    v.client.disconnect() if v.nick != "Bob" else None
+
+
+def test_followups(server_cls, tmpdir):
+    from test_admin import execute
+    from harness import Client
+    from sessionlib import DESK
+    port, = free_ports(1)
+    sink = SmtpSink(port).start()
+    desk, clock = closed_desk(server_cls, tmpdir, port)
+    given = clock.now
+    bob = Visitor(desk, account="bob", nick="Bob")
+    request_with_consent(desk, bob, "ici", "bob@ot.example", "oui")
+    camille = Visitor(desk, nick="Camille")
+    request_with_consent(desk, camille, f"Écrivez-moi à {ADDRESS}", ADDRESS,
+                         "Oui, volontiers")
+    dora = Visitor(desk, nick="Dora")
+    request_with_consent(desk, dora, "dora@example.org", "dora@example.org",
+                         "non merci")
+    consents = desk.rows("SELECT * FROM consents ORDER BY id")
+    assert [(c["contact"], c["contact_kind"], c["lang"], c["text"],
+             c["given"], c["withdrawn"]) for c in consents] == [
+        ("bob@ot.example", "xmpp", "fr", CONSENT_FR, given, None),
+        (ADDRESS, "email", "fr", CONSENT_FR, given, None)], \
+        [dict(c) for c in consents]
+    # Monday 09:30: marie answers the three requests
+    clock.set(paris(2026, 11, 23, 9, 30))
+    answered = clock.now
+    for req in (1, 2, 3):
+        answer(desk, req, text=f"Voici la réponse {req}.")
+    bob.client.wait_for(lambda s: str(s["from"].bare) == DESK and
+                        "Voici la réponse 1." in body(s), timeout=15)
+    sink.wait_count(2)
+    planned = desk.rows("SELECT f.kind, f.due, c.contact FROM followups f "
+                        "JOIN consents c ON c.id = f.consent ORDER BY f.id")
+    assert sorted((p["contact"], p["kind"], p["due"]) for p in planned) == \
+        sorted([(c, k, answered + d * 86400)
+                for c in ("bob@ot.example", ADDRESS)
+                for k, d in (("rating", 2), ("news", 7))]), \
+        [dict(p) for p in planned]
+    # day 1: nothing yet
+    since = bob.client.mark()
+    clock.advance(86400)
+    pause(6)
+    assert sink.count() == 2
+    # day 2: the satisfaction question, by XMPP and by e-mail
+    clock.set(answered + 2 * 86400 + 10)
+    rating = bob.client.wait_for(
+        lambda s: str(s["from"].bare) == DESK and "note de 1" in body(s),
+        timeout=20, since=since)
+    assert "votre avis" in body(rating) and "Claire" in body(rating) and \
+        "répondez STOP" in body(rating), body(rating)
+    msgs = sink.wait_count(3)
+    _, rcpts, raw = msgs[2]
+    assert rcpts == [ADDRESS], rcpts
+    m = email.message_from_bytes(raw, policy=email.policy.default)
+    assert str(m["Subject"]) == f"{OFFICE_NAME} : votre avis sur notre " \
+        "échange", str(m["Subject"])
+    text = m.get_content().replace("\r\n", "\n")
+    assert "note de 1 (mauvais) à 5" in text and \
+        f"écrivez « STOP » à {CONTACT}" in text and "\n-- \nClaire\n" in \
+        text, text
+    pause(6)
+    assert sink.count() == 3, "nothing for the visitor who said no"
+    # bob rates by XMPP: stored like the survey, no new conversation
+    sessions = len(desk.rows("SELECT id FROM sessions"))
+    since = bob.client.mark()
+    bob.client.send_message(DESK, "4 sur 5, merci !")
+    bob.client.wait_for(lambda s: "note de 4 sur 5" in body(s), timeout=15,
+                        since=since)
+    r, = desk.rows("SELECT f.rating, s.rating AS srating FROM followups f "
+                   "JOIN consents c ON c.id = f.consent JOIN sessions s ON "
+                   "s.id = c.session WHERE c.contact = 'bob@ot.example' AND "
+                   "f.kind = 'rating'")
+    assert (r["rating"], r["srating"]) == (4, 4), dict(r)
+    assert len(desk.rows("SELECT id FROM sessions")) == sessions
+    # bob withdraws
+    bob.client.send_message(DESK, "STOP")
+    bob.client.wait_for(lambda s: "ne recevrez plus" in body(s), timeout=15,
+                        since=since)
+    w, = desk.rows("SELECT withdrawn FROM consents WHERE contact = "
+                   "'bob@ot.example'")
+    assert w["withdrawn"] == clock.now, dict(w)
+    # day 7: the news, by e-mail only (bob withdrew)
+    since = bob.client.mark()
+    clock.set(answered + 7 * 86400 + 10)
+    msgs = sink.wait_count(4)
+    m = email.message_from_bytes(msgs[3][2], policy=email.policy.default)
+    assert msgs[3][1] == [ADDRESS]
+    assert "encore besoin d'aide" in str(m["Subject"]), str(m["Subject"])
+    pause(6)
+    assert bob.client.never_received("encore une question"), \
+        "no follow-up after STOP"
+    states = {(x["contact"], x["kind"]): x["state"] for x in desk.rows(
+        "SELECT c.contact, f.kind, f.state FROM followups f JOIN consents c "
+        "ON c.id = f.consent")}
+    assert states == {("bob@ot.example", "rating"): "sent",
+                      ("bob@ot.example", "news"): "cancelled",
+                      (ADDRESS, "rating"): "sent",
+                      (ADDRESS, "news"): "sent"}, states
+    # the export shows the consent, with its text, time and withdrawal
+    admin = Client(desk.server, "admin", "pw")
+    out = str(execute(admin, "export", {"jid": "bob@ot.example"}))
+    assert "follow-up consent" in out and f"given at {given}" in out and \
+        "withdrawn at" in out and "recontacte deux fois" in out, out
+    # a restart sends nothing twice
+    desk.daemon.stop()
+    desk.daemon.start()
+    clock.advance(30 * 86400)
+    pause(7)
+    assert sink.count() == 4, sink.count()
+
+
 def test_config(server_cls, tmpdir):
     """Bad <smtp> settings are refused before the daemon starts."""
     from harness import Accueild
@@ -270,4 +408,4 @@ def test_config(server_cls, tmpdir):
 
 if __name__ == "__main__":
     run([test_answer, test_relay_down_then_up, test_kill, test_refused,
-         test_config])
+         test_followups, test_config])
