@@ -28,6 +28,7 @@ enum mail_text_id {
 	MT_TRANSCRIPT_SUBJECT,	/* %s office name */
 	MT_TRANSCRIPT_INTRO,	/* %s office name */
 	MT_TRANSCRIPT_QUEUED,	/* %s address */
+	MT_TRANSCRIPT_OFFER,
 	MT_CONSENT_ASK,		/* %s the consent (MT_CONSENT) */
 	MT_CONSENT_YES,
 	MT_CONSENT_NO,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "catalog.h"
 #include "clock.h"
 #include "conf.h"
 #include "log.h"
@@ -199,13 +200,17 @@ mailer_transcript(struct app *app, const char *session, const char *to)
 			const char *role = (const char *)sqlite3_column_text(st,
 			    0);
 			const char *who = strcmp(role, "visitor") == 0 ?
-			    (name ? name : "-") : sqlite3_column_text(st, 1) ?
+			    (name ? name : catalog_text(lang, MSG_VISITOR)) :
+			    sqlite3_column_text(st, 1) ?
 			    (const char *)sqlite3_column_text(st, 1) : "-";
 			const struct conf_counsellor *k = strcmp(role,
 			    "counsellor") == 0 ? conf_counsellor_by_persona(
 			    app->conf, who) : NULL;
+			const struct conf_bot *bot = strcmp(role, "bot") == 0 ?
+			    conf_bot(app->conf, who) : NULL;
 
-			buf_appendf(&b, "%s: %s\n", k ? k->name : who,
+			buf_appendf(&b, "%s: %s\n", k ? k->name : bot ?
+			    bot->name : who,
 			    (const char *)sqlite3_column_text(st, 2));
 		}
 		sqlite3_reset(st);

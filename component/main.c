@@ -48,6 +48,7 @@
 #include "service.h"
 #include "stats.h"
 #include "survey.h"
+#include "transcript.h"
 #include "staff.h"
 #include "stanza.h"
 #include "store.h"
@@ -322,6 +323,7 @@ main(int argc, char *argv[])
 	desk_init();
 	outbox_init();
 	followup_init();
+	transcript_init();
 	conv_load(&app);
 	router_add(adhoc_route);
 	router_add(review_route);

@@ -21,6 +21,9 @@ with a local SMTP sink (Debian's python3-aiosmtpd) on loopback.
               never without consent; a rating "4" by XMPP stored like the
               survey; STOP withdraws; the export shows the consent; a
               restart sends nothing twice
+  transcript  at the end, the survey message offers the transcript by
+              e-mail; an address given then gets it, once, in the
+              visitor's language; the survey still takes the rating
   config      bad <smtp> settings are refused with a clear error
 """
 
@@ -35,6 +38,7 @@ from sessionlib import D, Clock, Desk, Visitor, body, paris
 from smtpsink import SmtpSink
 
 OFFICE_NAME = "Office de tourisme de Cahors & du Lot"
+OFFICE_DEFAULT = "Office de tourisme de Cahors"
 CONTACT = "info@tourisme-cahors.example"
 ADDRESS = "camille.dupont@example.org"
 QUESTION = ("Bonjour, peut-on réserver une visite guidée de Rocamadour en "
@@ -382,6 +386,44 @@ def test_followups(server_cls, tmpdir):
     assert sink.count() == 4, sink.count()
 
 
+def test_transcript(server_cls, tmpdir):
+    from sessionlib import offer_to
+    port, = free_ports(1)
+    sink = SmtpSink(port).start()
+    desk = Desk(server_cls, tmpdir, extra_xml=[smtp_xml(port)])
+    marie = desk.staff["marie"]
+    v = Visitor(desk, nick="Camille")
+    since = marie.mark()
+    v.ask("Bonjour, où louer des vélos à Cahors ?", lang="fr")
+    jid = offer_to(marie, "louer des vélos", since=since)
+    marie.send_message(jid, "Bonjour Camille, au kiosque du pont Valentré.")
+    v.wait_room(lambda s: "pont Valentré" in body(s))
+    since = v.client.mark()
+    marie.send_message(jid, "/fin")
+    v.wait_room(from_adam("par e-mail, écrivez votre adresse"), since=since)
+    v.say(f"Envoyez-la à {ADDRESS} s'il vous plaît")
+    v.wait_room(from_adam(f"La conversation vous sera envoyée à {ADDRESS}"),
+                since=since)
+    (_, rcpts, raw), = sink.wait_count(1)
+    assert rcpts == [ADDRESS]
+    m = email.message_from_bytes(raw, policy=email.policy.default)
+    assert str(m["Subject"]) == f"{OFFICE_DEFAULT} : votre conversation", \
+        str(m["Subject"])
+    text = m.get_content().replace("\r\n", "\n")
+    assert "visiteur: Bonjour, où louer des vélos à Cahors ?" in text, text
+    assert "Claire: Bonjour Camille, au kiosque du pont Valentré." in text
+    assert "\n-- \nClaire\n" in text, text
+    # the survey still waits for its rating
+    v.say("5")
+    desk.daemon.wait_log(rf"session {jid.split('@')[0]}: closed \(done\)",
+                         timeout=15)
+    r, = desk.rows("SELECT rating FROM sessions")
+    assert r["rating"] == 5
+    pause(3)
+    assert sink.count() == 1
+    assert outbox(desk)[0]["kind"] == "transcript"
+
+
 def test_config(server_cls, tmpdir):
     """Bad <smtp> settings are refused before the daemon starts."""
     from harness import Accueild
@@ -408,4 +450,4 @@ def test_config(server_cls, tmpdir):
 
 if __name__ == "__main__":
     run([test_answer, test_relay_down_then_up, test_kill, test_refused,
-         test_followups, test_config])
+         test_followups, test_transcript, test_config])
