@@ -138,7 +138,8 @@ run_close(struct app *app, const struct conf_counsellor *c, const char *arg,
  * Erases what is stored about visitor jid (bare) and its sessions ids,
  * in one transaction: the sessions with their transcripts and nicks;
  * the requests, the XMPP ones by address, the e-mail ones by the session
- * they came from; in appointments the visitor's JID (exact, bare or with
+ * they came from; the e-mails and follow-up consents of those sessions
+ * and of that address; in appointments the visitor's JID (exact, bare or with
  * a resource, never a LIKE pattern), name and meeting links (they may
  * carry the name). Returns the sessions erased, or -1 (rolled back).
  */
@@ -149,6 +150,8 @@ erase_rows(struct app *app, const char *jid, const struct strlist *ids)
 		"DELETE FROM messages WHERE session = ?",
 		"DELETE FROM room_nicks WHERE session = ?",
 		"DELETE FROM requests WHERE session = ?",
+		"DELETE FROM outbox WHERE session = ?",
+		"DELETE FROM consents WHERE session = ?",
 		"DELETE FROM sessions WHERE id = ?",
 	};
 	sqlite3_stmt *m;

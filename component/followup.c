@@ -528,6 +528,12 @@ followup_erase(struct app *app, const char *who)
 	if (st == NULL)
 		return -1;
 	store_bind_text(st, 1, who);
+	if (store_step(app->store, st) < 0)
+		return -1;
+	st = store_stmt(app->store, "DELETE FROM outbox WHERE recipient = ?");
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, who);
 	return store_step(app->store, st);
 }
 

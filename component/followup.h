@@ -48,7 +48,8 @@ int followup_route(struct app *app, xmpp_stanza_t *st, const struct route *r);
 /* Appends the consents of a visitor (bare JID or contact) to out. */
 void followup_export(struct app *app, const char *who, struct buf *out);
 
-/* Deletes them (inside the caller's transaction). 0 or -1. */
+/* Deletes them, and the e-mails to that address (inside the caller's
+ * transaction). 0 or -1. */
 int followup_erase(struct app *app, const char *who);
 
 /* Withdraws every consent given with contact. Returns how many, or -1. */

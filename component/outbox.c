@@ -373,11 +373,32 @@ start_next(struct app *app)
 	log_info("outbox: %lld handed to the relay", (long long)j->id);
 }
 
+/* Retention: sent and failed e-mails go with the transcripts. */
+static void
+purge(struct app *app)
+{
+	static int64_t last;
+	int64_t now = store_now();
+	sqlite3_stmt *st;
+
+	if (now - last < 3600)
+		return;
+	last = now;
+	st = store_stmt(app->store, "DELETE FROM outbox WHERE state IN "
+	    "('sent', 'failed') AND created < ?");
+	if (st == NULL)
+		return;
+	sqlite3_bind_int64(st, 1, now - (int64_t)app->conf->retention_days *
+	    86400);
+	store_step(app->store, st);
+}
+
 int
 outbox_tick(void *ud)
 {
 	struct app *app = ud;
 
+	purge(app);
 	if (!recovered) {
 		/* what was in flight when we stopped: not accepted */
 		if (store_exec(app->store, "UPDATE outbox SET state = 'queued' "

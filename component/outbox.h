@@ -13,7 +13,8 @@
  * the last try fails the row and tells the counsellor who wrote it and
  * the office's supervisors. A restart resends only the rows the relay
  * did not accept (the window between the relay's 250 and our commit is
- * the only place a duplicate can come from: RFC 1047).
+ * the only place a duplicate can come from: RFC 1047). Sent and failed
+ * rows are deleted after <database retention-days>, like transcripts.
  */
 #ifndef ACCUEIL_OUTBOX_H
 #define ACCUEIL_OUTBOX_H

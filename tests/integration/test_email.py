@@ -384,6 +384,13 @@ def test_followups(server_cls, tmpdir):
     clock.advance(30 * 86400)
     pause(7)
     assert sink.count() == 4, sink.count()
+    # erasing an address takes its consents and its e-mails
+    out = str(execute(admin, "erase", {"jid": ADDRESS}))
+    assert "Erased" in out, out
+    assert desk.rows("SELECT id FROM consents WHERE contact = ?",
+                     ADDRESS) == []
+    assert desk.rows("SELECT id FROM outbox WHERE recipient = ?",
+                     ADDRESS) == []
 
 
 def test_transcript(server_cls, tmpdir):
