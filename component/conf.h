@@ -83,6 +83,7 @@ struct conf_smtp {
 	char *user;		/* AUTH user, or NULL: no AUTH */
 	char *secret_file;	/* the AUTH password */
 	char *tls;		/* "required" or "none" (loopback only) */
+	char *ca_file;		/* CA bundle for a private relay, or NULL */
 	int retries;		/* tries before giving up */
 	int backoff;		/* seconds before the second try; doubles */
 	int line;

@@ -324,6 +324,9 @@ check_smtp(struct conf_ctx *c, const struct conf_smtp *m)
 		conf_err(c, m->line, "<smtp>: tls=\"none\" is only for a "
 		    "relay on the loopback (127.0.0.1); %s would see "
 		    "passwords and mail in clear", m->url);
+	if (m->ca_file && access(m->ca_file, R_OK) != 0)
+		conf_err(c, m->line, "<smtp>: ca-file %s: %s", m->ca_file,
+		    strerror(errno));
 	if ((m->user == NULL) != (m->secret_file == NULL))
 		conf_err(c, m->line, "<smtp>: user and secret-file go "
 		    "together (the secret file holds the user's password)");

@@ -154,6 +154,7 @@ static const struct conf_attr smtp_attrs[] = {
 	{"secret-file", A_PATH, 0, 0, 0, NULL,
 	    F(struct conf_smtp, secret_file)},
 	{"tls", A_ID, 0, 0, 0, "required", F(struct conf_smtp, tls)},
+	{"ca-file", A_PATH, 0, 0, 0, NULL, F(struct conf_smtp, ca_file)},
 	{"retries", A_INT, 0, 1, 50, "8", F(struct conf_smtp, retries)},
 	{"backoff", A_INT, 0, 1, 86400, "60", F(struct conf_smtp, backoff)},
 	{NULL, 0, 0, 0, 0, NULL, 0},

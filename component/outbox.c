@@ -36,7 +36,7 @@
 
 struct job {
 	int64_t id;
-	char *url, *from, *rcpt, *user, *pass, *data;
+	char *url, *from, *rcpt, *user, *pass, *data, *ca_file;
 	size_t len, pos;
 	int tls_required;
 	pthread_t thread;
@@ -107,6 +107,7 @@ job_free(struct job *j)
 	free(j->from);
 	free(j->rcpt);
 	free(j->user);
+	free(j->ca_file);
 	secret_free(j->pass);
 	free(j->data);
 	free(j);
@@ -159,6 +160,8 @@ send_thread(void *arg)
 	curl_easy_setopt(curl, CURLOPT_INFILESIZE, (long)j->len);
 	curl_easy_setopt(curl, CURLOPT_USE_SSL, j->tls_required ?
 	    (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
+	if (j->ca_file)
+		curl_easy_setopt(curl, CURLOPT_CAINFO, j->ca_file);
 	if (j->user) {
 		curl_easy_setopt(curl, CURLOPT_USERNAME, j->user);
 		curl_easy_setopt(curl, CURLOPT_PASSWORD, j->pass);
@@ -340,6 +343,7 @@ start_next(struct app *app)
 	j->url = xstrdup(relay->url);
 	j->from = xasprintf("<%s>", relay->from);
 	j->tls_required = strcmp(relay->tls, "none") != 0;
+	j->ca_file = xstrdup(relay->ca_file);
 	if (relay->user) {
 		j->user = xstrdup(relay->user);
 		if (secret_read_file(relay->secret_file, &j->pass, &len, &why) !=

@@ -6,6 +6,8 @@ loopback, recording every message it accepts.
   sink.hold = True     # answer RCPT only when hold goes back to False
   sink.reject = "550 5.1.1 No such user"   # refuse every RCPT with this
   sink.stop()          # the relay is down: connections are refused
+  SmtpSink(port, tls=(cert, key), auth=("user", "password"))
+                       # STARTTLS required, then AUTH required
 
 A message counts as accepted once the handler returned "250" for its
 DATA, as with a real relay.
@@ -15,7 +17,10 @@ import asyncio
 import threading
 import time
 
+import ssl
+
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 class _Handler:
@@ -43,8 +48,11 @@ class _Handler:
 class SmtpSink:
     kind = "server"  # the harness's cleanup order
 
-    def __init__(self, port):
+    def __init__(self, port, tls=None, auth=None):
         self.port = port
+        self.tls = tls
+        self.auth = auth
+        self.logins = []
         self.messages = []
         self.lock = threading.Lock()
         self.hold = False
@@ -53,13 +61,27 @@ class SmtpSink:
         self.controller = None
 
     def start(self):
+        kwargs = {}
+        if self.tls:
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ctx.load_cert_chain(*self.tls)
+            kwargs.update(tls_context=ctx, require_starttls=True)
+        if self.auth:
+            kwargs.update(authenticator=self._authenticate,
+                          auth_required=True, auth_require_tls=True)
         self.controller = Controller(_Handler(self), hostname="127.0.0.1",
                                      port=self.port, decode_data=False,
-                                     enable_SMTPUTF8=False)
+                                     enable_SMTPUTF8=False, **kwargs)
         self.controller.start()
         from harness import REGISTRY
         REGISTRY.add(self)
         return self
+
+    def _authenticate(self, server, session, envelope, mechanism, data):
+        login = (data.login.decode(), data.password.decode())
+        self.logins.append((login[0], session.ssl is not None,
+                            login == self.auth))
+        return AuthResult(success=login == self.auth)
 
     def stop(self):
         if self.controller is not None:

@@ -24,6 +24,9 @@ with a local SMTP sink (Debian's python3-aiosmtpd) on loopback.
   transcript  at the end, the survey message offers the transcript by
               e-mail; an address given then gets it, once, in the
               visitor's language; the survey still takes the rating
+  starttls    a relay that requires STARTTLS then AUTH (private CA in
+              ca-file, password in a secret file): sent once, over TLS,
+              as the configured user; a wrong password: never accepted
   config      bad <smtp> settings are refused with a clear error
 """
 
@@ -431,6 +434,53 @@ def test_transcript(server_cls, tmpdir):
     assert outbox(desk)[0]["kind"] == "transcript"
 
 
+def test_starttls_auth(server_cls, tmpdir):
+    import os
+    from pathlib import Path
+    port, = free_ports(1)
+    d = Path(tmpdir)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                    "-nodes", "-keyout", str(d / "key.pem"), "-out",
+                    str(d / "cert.pem"), "-days", "2", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    sink = SmtpSink(port, tls=(str(d / "cert.pem"), str(d / "key.pem")),
+                    auth=("accueil@ot.example", "s3cret-pw")).start()
+    secret = d / "smtp.secret"
+    fd = os.open(secret, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.write(fd, b"s3cret-pw\n")
+    os.close(fd)
+    clock = Clock(tmpdir, paris(2026, 11, 22, 20, 0))
+    smtp = (f'<smtp url="smtp://127.0.0.1:{port}" from="accueil@ot.example" '
+            f'user="accueil@ot.example" secret-file="{secret}" '
+            f'ca-file="{d / "cert.pem"}" retries="2" backoff="60"/>')
+    desk = Desk(server_cls, tmpdir, clock=clock, office_xml=office(),
+                extra_xml=[smtp])
+    req = leave_request(desk)
+    answer(desk, req)
+    (_, rcpts, raw), = sink.wait_count(1)
+    assert rcpts == [ADDRESS]
+    assert sink.logins == [("accueil@ot.example", True, True)], sink.logins
+    check_message(raw, clock.now)
+    # a wrong password: never delivered; given up after the 2 tries
+    # (aiosmtpd leaves the failed AUTH hanging: libcurl's timeout ends
+    # each try)
+    fd = os.open(secret, os.O_WRONLY | os.O_TRUNC)
+    os.write(fd, b"wrong\n")
+    os.close(fd)
+    req = leave_request(desk, question="Bonjour, et le marché ?")
+    answer(desk, req, text="Le samedi.")
+    desk.daemon.wait_log(r"outbox: 2 not accepted \(try 1 of 2", timeout=40,
+                         from_start=True)
+    clock.advance(61)
+    desk.daemon.wait_log(r"outbox: 2 failed for good after 2 tries",
+                         timeout=40, from_start=True)
+    assert sink.logins[1:] and all(l == ("accueil@ot.example", True, False)
+                                   for l in sink.logins[1:]), sink.logins
+    assert sink.count() == 1
+    assert outbox(desk)[1]["state"] == "failed"
+
+
 def test_config(server_cls, tmpdir):
     """Bad <smtp> settings are refused before the daemon starts."""
     from harness import Accueild
@@ -457,4 +507,4 @@ def test_config(server_cls, tmpdir):
 
 if __name__ == "__main__":
     run([test_answer, test_relay_down_then_up, test_kill, test_refused,
-         test_followups, test_transcript, test_config])
+         test_followups, test_transcript, test_starttls_auth, test_config])
