@@ -36,6 +36,7 @@ struct ask {
 	char *session, *contact, *kind;
 	int64_t at;
 	int prompts;
+	int chat;	/* asked at the end of a chat: the survey goes on */
 };
 
 static struct ask *asks;
@@ -61,9 +62,19 @@ ask_drop(struct ask *a)
 	*a = asks[--nasks];
 }
 
+static int ask(struct app *, struct conv *, const char *, const char *,
+    int);
+
 int
 followup_ask(struct app *app, struct conv *cv, const char *contact,
     const char *kind)
+{
+	return ask(app, cv, contact, kind, 0);
+}
+
+static int
+ask(struct app *app, struct conv *cv, const char *contact, const char *kind,
+    int chat)
 {
 	const struct conf_office *o = conf_office(app->conf, cv->office);
 	char *text;
@@ -81,6 +92,7 @@ followup_ask(struct app *app, struct conv *cv, const char *contact,
 		asks[nasks].kind = xstrdup(kind);
 		asks[nasks].at = store_now();
 		asks[nasks].prompts = 0;
+		asks[nasks].chat = chat;
 		nasks++;
 	}
 	text = mail_text_format(cv->lang, MT_CONSENT_ASK, mail_text(cv->lang,
@@ -165,43 +177,92 @@ on_visitor_text(struct app *app, struct event *ev, void *ud)
 		return EVENT_HANDLED;
 	}
 	if (answer == 1 && store_consent(app, cv, a) == 0)
-		relay_bot_say(app, cv, mail_text(cv->lang, MT_CONSENT_YES));
+		relay_bot_say(app, cv, mail_text(cv->lang, a->chat ?
+		    MT_CONSENT_NOTED : MT_CONSENT_YES));
 	else
-		relay_bot_say(app, cv, mail_text(cv->lang, MT_CONSENT_NO));
+		relay_bot_say(app, cv, mail_text(cv->lang, a->chat ?
+		    MT_CONSENT_NOTED_NO : MT_CONSENT_NO));
+	if (!a->chat)
+		conv_close_soon(cv, "offline-request");
 	ask_drop(a);
-	conv_close_soon(cv, "offline-request");
 	return EVENT_HANDLED;
 }
 
-/* A request was answered: plan the follow-ups of its consents. */
-static int
-on_answered(struct app *app, struct event *ev, void *ud)
+/* Plans the follow-ups of the consents given in session, from now. */
+static void
+plan(struct app *app, const char *office, const char *session)
 {
-	const struct conf_office *o = conf_office(app->conf, ev->office);
+	const struct conf_office *o = conf_office(app->conf, office);
 	static const char *const kinds[] = {"rating", "news"};
 	sqlite3_stmt *st;
 	int64_t now = store_now();
 	size_t k;
 
-	(void)ud;
-	if (o == NULL)
-		return EVENT_PASS;
+	if (o == NULL || session == NULL)
+		return;
 	for (k = 0; k < nitems(kinds); k++) {
 		int days = k == 0 ? o->followup_rating : o->followup_news;
 
 		if (days == 0)
 			continue;
 		st = store_stmt(app->store, "INSERT OR IGNORE INTO followups "
-		    "(consent, kind, due) SELECT c.id, ?, ? FROM consents c "
-		    "JOIN requests r ON r.session = c.session WHERE r.id = ? "
-		    "AND c.withdrawn IS NULL");
+		    "(consent, kind, due) SELECT id, ?, ? FROM consents WHERE "
+		    "session = ? AND withdrawn IS NULL");
 		if (st == NULL)
 			continue;
 		store_bind_text(st, 1, kinds[k]);
 		sqlite3_bind_int64(st, 2, now + (int64_t)days * DAY);
-		sqlite3_bind_int64(st, 3, ev->rowid);
+		store_bind_text(st, 3, session);
 		store_step(app->store, st);
 	}
+}
+
+/* A request was answered: plan the follow-ups of its consents. */
+static int
+on_answered(struct app *app, struct event *ev, void *ud)
+{
+	sqlite3_stmt *st = store_stmt(app->store, "SELECT session FROM "
+	    "requests WHERE id = ?");
+	char *session = NULL;
+
+	(void)ud;
+	if (st == NULL)
+		return EVENT_PASS;
+	sqlite3_bind_int64(st, 1, ev->rowid);
+	if (store_row(app->store, st) == 1)
+		session = store_col_text(st, 0);
+	sqlite3_reset(st);
+	plan(app, ev->office, session);
+	free(session);
+	return EVENT_PASS;
+}
+
+/* The end of a chat: the survey's question is asked; ask for consent
+ * too when the visitor gave an address in the pre-chat form. */
+static int
+on_ended(struct app *app, struct event *ev, void *ud)
+{
+	struct conv *cv = ev->conv;
+
+	(void)ud;
+	if (cv->email && cv->counsellor)
+		ask(app, cv, cv->email, "email", 1);
+	return EVENT_PASS;
+}
+
+/* A chat closed: its consent (if any) plans the follow-ups from now; a
+ * question left unanswered is forgotten. */
+static int
+on_closed(struct app *app, struct event *ev, void *ud)
+{
+	struct conv *cv = ev->conv;
+	struct ask *a = ask_find(cv->id);
+
+	(void)ud;
+	if (a)
+		ask_drop(a);
+	if (cv->counsellor)
+		plan(app, cv->office, cv->id);
 	return EVENT_PASS;
 }
 
@@ -324,9 +385,10 @@ followup_tick(void *ud)
 			i++;
 	}
 	st = store_stmt(app->store, "SELECT f.id, f.kind, c.office, c.session, "
-	    "c.contact, c.contact_kind, c.lang, (SELECT r.counsellor FROM "
-	    "requests r WHERE r.session = c.session AND r.counsellor IS NOT "
-	    "NULL ORDER BY r.id DESC LIMIT 1) FROM followups f JOIN consents c "
+	    "c.contact, c.contact_kind, c.lang, coalesce((SELECT r.counsellor "
+	    "FROM requests r WHERE r.session = c.session AND r.counsellor IS "
+	    "NOT NULL ORDER BY r.id DESC LIMIT 1), (SELECT s.counsellor FROM "
+	    "sessions s WHERE s.id = c.session)) FROM followups f JOIN consents c "
 	    "ON c.id = f.consent WHERE f.state = 'planned' AND f.due <= ? AND "
 	    "c.withdrawn IS NULL ORDER BY f.due, f.id LIMIT 16");
 	if (st == NULL)
@@ -349,32 +411,6 @@ followup_tick(void *ud)
 		due_free(&d[i]);
 	}
 	return 1;
-}
-
-int
-followup_withdraw(struct app *app, const char *contact)
-{
-	sqlite3_stmt *st = store_stmt(app->store, "UPDATE consents SET "
-	    "withdrawn = ? WHERE contact = ? AND withdrawn IS NULL");
-	int n;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, store_now());
-	store_bind_text(st, 2, contact);
-	if (store_step(app->store, st) < 0)
-		return -1;
-	n = sqlite3_changes(store_db(app->store));
-	st = store_stmt(app->store, "UPDATE followups SET state = 'cancelled' "
-	    "WHERE state = 'planned' AND consent IN (SELECT id FROM consents "
-	    "WHERE contact = ?)");
-	if (st) {
-		store_bind_text(st, 1, contact);
-		store_step(app->store, st);
-	}
-	if (n > 0)
-		log_info("followup: %d consent(s) withdrawn", n);
-	return n;
 }
 
 /* Stores rating r from contact for its last rating follow-up. 0 or -1. */
@@ -490,57 +526,12 @@ followup_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 }
 
 void
-followup_export(struct app *app, const char *who, struct buf *out)
-{
-	sqlite3_stmt *st = store_stmt(app->store, "SELECT id, office, session, "
-	    "contact, contact_kind, lang, text, given, withdrawn FROM consents "
-	    "WHERE visitor_bare = ?1 OR contact = ?1 ORDER BY id");
-
-	if (st == NULL)
-		return;
-	store_bind_text(st, 1, who);
-	while (store_row(app->store, st) == 1) {
-		char withdrawn[48] = "not withdrawn";
-
-		if (sqlite3_column_type(st, 8) != SQLITE_NULL)
-			snprintf(withdrawn, sizeof(withdrawn), "withdrawn at "
-			    "%lld", (long long)sqlite3_column_int64(st, 8));
-		buf_appendf(out, "follow-up consent %lld (%s, session %s): "
-		    "contact %s (%s), lang %s, given at %lld, %s; text: "
-		    "\"%s\"\n", (long long)sqlite3_column_int64(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    sqlite3_column_text(st, 2) ? (const char *)
-		    sqlite3_column_text(st, 2) : "-",
-		    (const char *)sqlite3_column_text(st, 3),
-		    (const char *)sqlite3_column_text(st, 4),
-		    (const char *)sqlite3_column_text(st, 5),
-		    (long long)sqlite3_column_int64(st, 7), withdrawn,
-		    (const char *)sqlite3_column_text(st, 6));
-	}
-}
-
-int
-followup_erase(struct app *app, const char *who)
-{
-	sqlite3_stmt *st = store_stmt(app->store, "DELETE FROM consents WHERE "
-	    "visitor_bare = ?1 OR contact = ?1");
-
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, who);
-	if (store_step(app->store, st) < 0)
-		return -1;
-	st = store_stmt(app->store, "DELETE FROM outbox WHERE recipient = ?");
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, who);
-	return store_step(app->store, st);
-}
-
-void
 followup_init(void)
 {
 	/* before offline.c and the survey (50) */
 	event_hook(EV_VISITOR_TEXT, on_visitor_text, 60, NULL);
 	event_hook(EV_REQUEST_ANSWERED, on_answered, 0, NULL);
+	/* after the survey's question (0) and the transcript's offer */
+	event_hook(EV_CONV_ENDED, on_ended, -20, NULL);
+	event_hook(EV_CONV_CLOSED, on_closed, 0, NULL);
 }

@@ -8,7 +8,9 @@
  * both 0; defaults 2 and 7), the bot shows the consent text (MT_CONSENT in
  * the visitor's language) and asks yes or no. A yes is stored with that
  * exact text, the language and the time (consents table; shown in the
- * visitor's export). When the request is answered, a satisfaction
+ * visitor's export). The same question comes with the survey at the end
+ * of a live chat when the pre-chat form gave an e-mail address (the
+ * survey goes on; the follow-ups count from the close). When the request is answered, a satisfaction
  * message is planned N days later and a "do you still need help?" M days
  * later (followups table, one row per consent and kind: never twice),
  * sent under the persona who answered, by e-mail through the outbox or

@@ -19,6 +19,8 @@ struct lang_texts {
 
 static const struct lang_texts texts[] = {
 	{"fr", {
+		[MT_CONSENT_NOTED] = "Merci, c'est noté.",
+		[MT_CONSENT_NOTED_NO] = "Entendu, nous ne vous recontacterons pas.",
 		[MT_TRANSCRIPT_OFFER] = "Pour recevoir cette conversation par e-mail, écrivez votre adresse.",
 		[MT_CONSENT_ASK] = "« %s » Êtes-vous d'accord ? Répondez oui ou non.",
 		[MT_CONSENT_YES] = "Merci, c'est noté. Au revoir et bon séjour !",
@@ -56,6 +58,8 @@ static const struct lang_texts texts[] = {
 		    "à %s.",
 	}},
 	{"ca", {
+		[MT_CONSENT_NOTED] = "Gràcies, ho tenim en compte.",
+		[MT_CONSENT_NOTED_NO] = "D'acord, no us tornarem a contactar.",
 		[MT_TRANSCRIPT_OFFER] = "Per rebre aquesta conversa per correu, escriviu la vostra adreça.",
 		[MT_CONSENT_ASK] = "«%s» Hi esteu d'acord? Responeu sí o no.",
 		[MT_CONSENT_YES] = "Gràcies, ho tenim en compte. Adéu i bona estada!",
@@ -86,6 +90,8 @@ static const struct lang_texts texts[] = {
 		[MT_TRANSCRIPT_QUEUED] = "Us enviarem la conversa a %s.",
 	}},
 	{"en", {
+		[MT_CONSENT_NOTED] = "Thank you, noted.",
+		[MT_CONSENT_NOTED_NO] = "Understood, we will not contact you again.",
 		[MT_TRANSCRIPT_OFFER] = "To get this conversation by e-mail, write your address.",
 		[MT_CONSENT_ASK] = "\"%s\" Do you agree? Reply yes or no.",
 		[MT_CONSENT_YES] = "Thank you, noted. Goodbye and enjoy your stay!",
@@ -118,6 +124,8 @@ static const struct lang_texts texts[] = {
 		[MT_TRANSCRIPT_QUEUED] = "The conversation will be sent to %s.",
 	}},
 	{"es", {
+		[MT_CONSENT_NOTED] = "Gracias, queda anotado.",
+		[MT_CONSENT_NOTED_NO] = "Entendido, no volveremos a contactarle.",
 		[MT_TRANSCRIPT_OFFER] = "Para recibir esta conversación por correo, escriba su dirección.",
 		[MT_CONSENT_ASK] = "«%s» ¿Está de acuerdo? Responda sí o no.",
 		[MT_CONSENT_YES] = "Gracias, queda anotado. ¡Adiós y buena estancia!",
@@ -147,6 +155,8 @@ static const struct lang_texts texts[] = {
 		[MT_TRANSCRIPT_QUEUED] = "Le enviaremos la conversación a %s.",
 	}},
 	{"de", {
+		[MT_CONSENT_NOTED] = "Danke, notiert.",
+		[MT_CONSENT_NOTED_NO] = "Verstanden, wir kontaktieren Sie nicht wieder.",
 		[MT_TRANSCRIPT_OFFER] = "Um dieses Gespräch per E-Mail zu erhalten, schreiben Sie Ihre Adresse.",
 		[MT_CONSENT_ASK] = "„%s“ Sind Sie einverstanden? Antworten Sie ja oder nein.",
 		[MT_CONSENT_YES] = "Danke, notiert. Auf Wiedersehen und einen schönen Aufenthalt!",

@@ -32,6 +32,8 @@ enum mail_text_id {
 	MT_CONSENT_ASK,		/* %s the consent (MT_CONSENT) */
 	MT_CONSENT_YES,
 	MT_CONSENT_NO,
+	MT_CONSENT_NOTED,
+	MT_CONSENT_NOTED_NO,
 	MT__COUNT
 };
 

@@ -21,6 +21,9 @@ with a local SMTP sink (Debian's python3-aiosmtpd) on loopback.
               never without consent; a rating "4" by XMPP stored like the
               survey; STOP withdraws; the export shows the consent; a
               restart sends nothing twice
+  chat        after a live chat with the pre-chat form's e-mail, the bot
+              asks for consent with the survey; yes: the satisfaction
+              e-mail on day 2 and the news on day 7 after the close
   transcript  at the end, the survey message offers the transcript by
               e-mail; an address given then gets it, once, in the
               visitor's language; the survey still takes the rating
@@ -396,6 +399,54 @@ def test_followups(server_cls, tmpdir):
                      ADDRESS) == []
 
 
+def test_followups_after_chat(server_cls, tmpdir):
+    from sessionlib import offer_to
+    port, = free_ports(1)
+    sink = SmtpSink(port).start()
+    clock = Clock(tmpdir, paris(2026, 11, 18, 10, 0))
+    desk = Desk(server_cls, tmpdir, clock=clock, extra_xml=[smtp_xml(port)])
+    marie = desk.staff["marie"]
+    v = Visitor(desk, nick="Camille")
+    since = marie.mark()
+    v.ask("Bonjour, le musée Henri-Martin est-il ouvert le lundi ?",
+          lang="fr", extra_xml=(
+              '<x xmlns="jabber:x:data" type="submit">'
+              '<field var="name"><value>Camille</value></field>'
+              f'<field var="email"><value>{ADDRESS}</value></field>'
+              '<field var="consent"><value>true</value></field></x>'))
+    jid = offer_to(marie, "musée Henri-Martin", since=since)
+    marie.send_message(jid, "Bonjour Camille, il est fermé le lundi.")
+    v.wait_room(lambda s: "fermé le lundi" in body(s))
+    since = v.client.mark()
+    marie.send_message(jid, "/fin")
+    ask = v.wait_room(from_adam("Répondez oui ou non"), since=since)
+    assert CONSENT_FR in body(ask)
+    v.say("oui")
+    v.wait_room(from_adam("Merci, c'est noté."), since=since)
+    v.say("5")
+    desk.daemon.wait_log(rf"session {jid.split('@')[0]}: closed \(done\)",
+                         timeout=15)
+    closed = clock.now
+    c, = desk.rows("SELECT * FROM consents")
+    assert (c["contact"], c["contact_kind"], c["text"], c["given"]) == \
+        (ADDRESS, "email", CONSENT_FR, closed), dict(c)
+    clock.advance(2 * 86400 - 60)
+    pause(6)
+    assert sink.count() == 0, "not before day 2"
+    clock.advance(70)
+    (_, rcpts, raw), = sink.wait_count(1)
+    m = email.message_from_bytes(raw, policy=email.policy.default)
+    assert rcpts == [ADDRESS] and "votre avis" in str(m["Subject"])
+    text = m.get_content()
+    assert "avec Claire" in text and "STOP" in text, text
+    clock.set(closed + 7 * 86400 + 10)
+    msgs = sink.wait_count(2)
+    m = email.message_from_bytes(msgs[1][2], policy=email.policy.default)
+    assert "encore besoin d'aide" in str(m["Subject"]), str(m["Subject"])
+    pause(6)
+    assert sink.count() == 2
+
+
 def test_transcript(server_cls, tmpdir):
     from sessionlib import offer_to
     port, = free_ports(1)
@@ -507,4 +558,4 @@ def test_config(server_cls, tmpdir):
 
 if __name__ == "__main__":
     run([test_answer, test_relay_down_then_up, test_kill, test_refused,
-         test_followups, test_transcript, test_starttls_auth, test_config])
+         test_followups, test_followups_after_chat, test_transcript, test_starttls_auth, test_config])
