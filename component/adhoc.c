@@ -311,6 +311,16 @@ run_requests(struct app *app, const struct conf_counsellor *c,
 }
 
 static void
+run_answer(struct app *app, const struct conf_counsellor *c,
+    const char *arg, struct buf *out)
+{
+	char *text = console_answer(app, c, arg);
+
+	buf_append(out, text);
+	free(text);
+}
+
+static void
 run_pause(struct app *app, const struct conf_counsellor *c, const char *arg,
     struct buf *out)
 {
@@ -358,6 +368,9 @@ static const struct adhoc_cmd commands[] = {
 	    NULL},
 	{"requests", "Offline requests", WHO_COUNSELLOR, NULL, NULL,
 	    run_requests, NULL,
+	    NULL},
+	{"answer", "Answer an offline request", WHO_COUNSELLOR, "answer",
+	    "Request number, then the answer", run_answer, NULL,
 	    NULL},
 	{"pause", "Pause (no new requests)", WHO_COUNSELLOR, NULL, NULL,
 	    run_pause, NULL,

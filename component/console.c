@@ -295,9 +295,9 @@ take_request(struct app *app, const struct conf_counsellor *c,
 	request_free(&r);
 }
 
-static void
-answer_request(struct app *app, const struct conf_counsellor *c,
-    const char *arg, const char *from)
+char *
+console_answer(struct app *app, const struct conf_counsellor *c,
+    const char *arg)
 {
 	const struct conf_office *o;
 	struct request r;
@@ -307,13 +307,16 @@ answer_request(struct app *app, const struct conf_counsellor *c,
 	size_t size;
 
 	if (find_request(app, c, arg, &r, &answer) < 0) {
-		not_found(app, from, c, arg);
-		return;
+		char *q = xstrdup(*arg ? arg : "?");
+
+		text_cut(q, 64);
+		text = catalog_aformat(lang_of(c), MSG_REQUEST_NOT_FOUND, q);
+		free(q);
+		return text;
 	}
 	if (*answer == '\0') {
-		reply_msg(app, from, c, MSG_REQUEST_HOWTO);
 		request_free(&r);
-		return;
+		return xstrdup(catalog_text(lang_of(c), MSG_REQUEST_HOWTO));
 	}
 	o = conf_office(app->conf, r.office);
 	/* committed first, then delivered */
@@ -327,9 +330,8 @@ answer_request(struct app *app, const struct conf_counsellor *c,
 	}
 	if (store_step(app->store, st) < 0) {
 		/* not recorded: not delivered either, so it can be sent again */
-		reply_msg(app, from, c, MSG_STORE_FAILED_MINE);
 		request_free(&r);
-		return;
+		return xstrdup(catalog_text(lang_of(c), MSG_STORE_FAILED_MINE));
 	}
 	store_event(app->store, r.office, NULL, "request-answered", r.kind);
 	{
@@ -364,9 +366,18 @@ answer_request(struct app *app, const struct conf_counsellor *c,
 			catalog_format(text, size, lang_of(c),
 			    MSG_REQUEST_EMAIL, (long)r.id, r.contact);
 	}
+	request_free(&r);
+	return text;
+}
+
+static void
+answer_request(struct app *app, const struct conf_counsellor *c,
+    const char *arg, const char *from)
+{
+	char *text = console_answer(app, c, arg);
+
 	reply(app, from, c, text);
 	free(text);
-	request_free(&r);
 }
 
 int

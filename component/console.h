@@ -47,6 +47,13 @@ int64_t console_file_request(struct app *app, const char *office,
     const char *session, const char *lang, const char *name,
     const char *question, const char *contact, const char *contact_kind);
 
+/*
+ * Answers open request "<n> <text>" for c (by XMPP or e-mail, see above).
+ * Returns what to tell c (caller frees): done, not found, or how to.
+ */
+char *console_answer(struct app *app, const struct conf_counsellor *c,
+    const char *arg);
+
 /* Appends the open requests c can see, one per line, to b. */
 struct buf;
 void console_requests_text(struct app *app, const struct conf_counsellor *c,

@@ -82,7 +82,7 @@ encoded_words(struct buf *b, const char *text, size_t col)
 		if (room > WORD_MAX)
 			room = WORD_MAX;
 		if (room < over + 4) {
-			buf_append(b, "\r\n");
+			/* no room on the first line: start on the next */
 			first = 0;
 			continue;
 		}

@@ -163,6 +163,20 @@ def test_answer(server_cls, tmpdir):
     assert [x["body"] for x in t] == [ANSWER], [dict(x) for x in t]
     pause(3)
     assert sink.count() == 1, "sent once"
+    # the same by the ad-hoc command "answer"
+    from test_admin import execute
+    clock.set(paris(2026, 11, 23, 20, 0))   # closed again
+    req2 = leave_request(desk, question="Bonjour, où dormir à Cahors ?")
+    out = str(execute(desk.staff["marie"], "answer",
+                      {"answer": f"{req2} Au camping de l'île, par exemple."}))
+    assert f"Demande {req2}" in out and ADDRESS in out, out
+    msgs = sink.wait_count(2)
+    m = email.message_from_bytes(msgs[1][2], policy=email.policy.default)
+    assert "Au camping de l'île" in m.get_content(), m.get_content()
+    out = str(execute(desk.staff["marie"], "answer", {"answer": "99 Non."}))
+    assert "99" in out, out
+    pause(2)
+    assert sink.count() == 2
 
 
 def test_relay_down_then_up(server_cls, tmpdir):

@@ -128,6 +128,14 @@ test_encoded_words(void)
 	free(dec);
 	buf_free(&b);
 
+	mail_header_text(&b, "X-Long-Header-Name-That-Leaves-No-Room-"
+	    "For-An-Encoded-Word-After", "été");
+	ok(strstr(b.s, "\r\n\r\n") == NULL && strstr(b.s, ":\r\n =?UTF-8?B?")
+	    == NULL && strstr(b.s, ": \r\n =?UTF-8?B?") != NULL &&
+	    longest(b.s, &bare) <= 78, "a long header name: the word folds "
+	    "to the next line, no empty line");
+	buf_free(&b);
+
 	mail_header_text(&b, "Subject", "Plain ASCII subject");
 	is_str(b.s, "Subject: Plain ASCII subject\r\n", "ASCII stays as is");
 	buf_free(&b);
