@@ -378,7 +378,7 @@ followup_tick(void *ud)
 		if (now - asks[i].at > ASK_WAIT) {
 			struct conv *cv = registry_find(asks[i].session);
 
-			if (cv && !cv->close_pending)
+			if (cv && !cv->close_pending && !asks[i].chat)
 				conv_close_soon(cv, "offline-request");
 			ask_drop(&asks[i]);
 		} else
