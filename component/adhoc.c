@@ -17,6 +17,7 @@
 #include "appointments.h"
 #include "conf.h"
 #include "console.h"
+#include "followup.h"
 #include "form.h"
 #include "log.h"
 #include "router.h"
@@ -139,7 +140,8 @@ run_close(struct app *app, const struct conf_counsellor *c, const char *arg,
  * Erases what is stored about visitor jid (bare) and its sessions ids,
  * in one transaction: the sessions with their transcripts and nicks;
  * the requests, the XMPP ones by address, the e-mail ones by the session
- * they came from; in appointments the visitor's JID (exact, bare or with
+ * they came from; the e-mails and follow-up consents of those sessions
+ * and of that address; in appointments the visitor's JID (exact, bare or with
  * a resource, never a LIKE pattern), name and meeting links (they may
  * carry the name). Returns the sessions erased, or -1 (rolled back).
  */
@@ -150,6 +152,8 @@ erase_rows(struct app *app, const char *jid, const struct strlist *ids)
 		"DELETE FROM messages WHERE session = ?",
 		"DELETE FROM room_nicks WHERE session = ?",
 		"DELETE FROM requests WHERE session = ?",
+		"DELETE FROM outbox WHERE session = ?",
+		"DELETE FROM consents WHERE session = ?",
 		"DELETE FROM sessions WHERE id = ?",
 	};
 	sqlite3_stmt *m;
@@ -171,6 +175,8 @@ erase_rows(struct app *app, const char *jid, const struct strlist *ids)
 		}
 		n++;
 	}
+	if (followup_erase(app, jid) < 0)
+		goto fail;
 	m = store_stmt(app->store, "DELETE FROM requests WHERE contact = ?");
 	if (m == NULL)
 		goto fail;
@@ -238,6 +244,8 @@ visitor_data(struct app *app, const char *jid, int erase, struct buf *out)
 			    (const char *)sqlite3_column_text(m, 2));
 		sqlite3_reset(m);
 	}
+	if (!erase)
+		followup_export(app, jid, out);
 	if (erase) {
 		int n = erase_rows(app, jid, &ids);
 
@@ -253,7 +261,7 @@ visitor_data(struct app *app, const char *jid, int erase, struct buf *out)
 		    "transcripts, requests and appointment names.", n,
 		    n == 1 ? "" : "s", jid);
 		log_info("adhoc: data of a visitor erased (%d sessions)", n);
-	} else if (ids.n == 0)
+	} else if (ids.n == 0 && out->len == 0)
 		buf_appendf(out, "Nothing stored for %s.", jid);
 	strlist_free(&ids);
 }
@@ -263,6 +271,22 @@ run_export(struct app *app, const struct conf_counsellor *c, const char *arg,
     struct buf *out)
 {
 	visitor_data(app, arg, 0, out);
+}
+
+static void
+run_withdraw(struct app *app, const struct conf_counsellor *c,
+    const char *arg, struct buf *out)
+{
+	int n = followup_withdraw(app, arg);
+
+	if (n < 0)
+		buf_appendf(out, "The consent of %s could not be withdrawn: the "
+		    "database refused it (see the log); try again.", arg);
+	else if (n == 0)
+		buf_appendf(out, "No follow-up consent for %s.", arg);
+	else
+		buf_appendf(out, "Follow-up consent of %s withdrawn (%d): no "
+		    "more follow-ups.", arg, n);
 }
 
 static void
@@ -286,6 +310,16 @@ run_requests(struct app *app, const struct conf_counsellor *c,
     const char *arg, struct buf *out)
 {
 	console_requests_text(app, c, out);
+}
+
+static void
+run_answer(struct app *app, const struct conf_counsellor *c,
+    const char *arg, struct buf *out)
+{
+	char *text = console_answer(app, c, arg);
+
+	buf_append(out, text);
+	free(text);
 }
 
 static void
@@ -336,11 +370,17 @@ static const struct adhoc_cmd commands[] = {
 	{"erase", "Erase a visitor's data", WHO_ADMIN, "jid",
 	    "Visitor's bare JID", run_erase, NULL,
 	    NULL},
+	{"withdraw", "Withdraw a follow-up consent", WHO_ADMIN, "contact",
+	    "E-mail address or JID", run_withdraw, NULL,
+	    NULL},
 	{"appointments", "My video appointments", WHO_COUNSELLOR, NULL, NULL,
 	    run_appointments, NULL,
 	    NULL},
 	{"requests", "Offline requests", WHO_COUNSELLOR, NULL, NULL,
 	    run_requests, NULL,
+	    NULL},
+	{"answer", "Answer an offline request", WHO_COUNSELLOR, "answer",
+	    "Request number, then the answer", run_answer, NULL,
 	    NULL},
 	{"pause", "Pause (no new requests)", WHO_COUNSELLOR, NULL, NULL,
 	    run_pause, NULL,

@@ -90,6 +90,19 @@ struct conf_canned {
 	int line;
 };
 
+/* <smtp>: the relay outgoing e-mail goes through (outbox.h). */
+struct conf_smtp {
+	char *url;		/* smtp://host:587 (STARTTLS) or smtps://host:465 */
+	char *from;		/* envelope and From: address */
+	char *user;		/* AUTH user, or NULL: no AUTH */
+	char *secret_file;	/* the AUTH password */
+	char *tls;		/* "required" or "none" (loopback only) */
+	char *ca_file;		/* CA bundle for a private relay, or NULL */
+	int retries;		/* tries before giving up */
+	int backoff;		/* seconds before the second try; doubles */
+	int line;
+};
+
 struct conf_office {
 	char *id;	/* localpart of the desk JID */
 	char *name;
@@ -120,6 +133,10 @@ struct conf_office {
 	char *coach;		/* "yes" or "no": the editorial coach */
 	struct conf_text *names;	/* the name in other languages */
 	size_t nnames;
+	struct conf_smtp *smtp;	/* 0 or 1: the office's own relay */
+	size_t nsmtp;
+	int followup_rating;	/* days after the exchange; 0: off */
+	int followup_news;	/* days after the exchange; 0: off */
 	int line;
 };
 
@@ -177,6 +194,8 @@ struct conf {
 	size_t nplugins;
 	struct conf_canned *canned;
 	size_t ncanned;
+	struct conf_smtp *smtp;	/* 0 or 1: the relay for every office */
+	size_t nsmtp;
 };
 
 /* Error messages collected while loading, each "file:line: text". */

@@ -27,7 +27,10 @@
 #include "canvars.h"
 #include "conf.h"
 #include "conf_int.h"
+#include "error.h"
+#include "mail.h"
 #include "plugin.h"
+#include "secret.h"
 #include "util.h"
 
 #define CONF_MAX_AVATAR (64 * 1024)
@@ -302,6 +305,70 @@ check_plugin(struct conf_ctx *c, size_t i)
 	strlist_free(&perrs);
 }
 
+/* The host of an smtp:// or smtps:// URL is the loopback. */
+static int
+url_is_loopback(const char *url)
+{
+	static const char *const hosts[] = {"127.0.0.1", "localhost",
+	    "[::1]"};
+	const char *h = strstr(url, "://");
+	size_t i, n;
+
+	if (h == NULL)
+		return 0;
+	h += 3;
+	if (strchr(h, '@') && strchr(h, '@') < h + strcspn(h, "/"))
+		return 0;	/* user@host: not in the URL, please */
+	for (i = 0; i < nitems(hosts); i++) {
+		n = strlen(hosts[i]);
+		if (strncmp(h, hosts[i], n) == 0 && (h[n] == '\0' ||
+		    h[n] == ':' || h[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+/* An <smtp> relay: URL scheme, addresses, TLS, AUTH secret. */
+static void
+check_smtp(struct conf_ctx *c, const struct conf_smtp *m)
+{
+	char *secret = NULL, *why = NULL;
+	size_t len;
+
+	if (strncmp(m->url, "smtp://", 7) != 0 &&
+	    strncmp(m->url, "smtps://", 8) != 0)
+		conf_err(c, m->line, "<smtp>: url \"%s\" must start with "
+		    "smtp:// (STARTTLS, port 587) or smtps:// (TLS, port 465)",
+		    m->url);
+	else if (strpbrk(m->url, " \r\n\"<>"))
+		conf_err(c, m->line, "<smtp>: url \"%s\" holds a space or a "
+		    "character a URL may not hold", m->url);
+	if (!mail_addr_valid(m->from))
+		conf_err(c, m->line, "<smtp>: from \"%s\" is not an e-mail "
+		    "address (name@domain.example)", m->from);
+	if (strcmp(m->tls, "required") != 0 && strcmp(m->tls, "none") != 0)
+		conf_err(c, m->line, "<smtp>: tls must be \"required\" or "
+		    "\"none\", not \"%s\"", m->tls);
+	else if (strcmp(m->tls, "none") == 0 && !url_is_loopback(m->url))
+		conf_err(c, m->line, "<smtp>: tls=\"none\" is only for a "
+		    "relay on the loopback (127.0.0.1); %s would see "
+		    "passwords and mail in clear", m->url);
+	if (m->ca_file && access(m->ca_file, R_OK) != 0)
+		conf_err(c, m->line, "<smtp>: ca-file %s: %s", m->ca_file,
+		    strerror(errno));
+	if ((m->user == NULL) != (m->secret_file == NULL))
+		conf_err(c, m->line, "<smtp>: user and secret-file go "
+		    "together (the secret file holds the user's password)");
+	if (m->secret_file && c->check_secret) {
+		if (secret_read_file(m->secret_file, &secret, &len, &why) !=
+		    ACCUEIL_OK) {
+			conf_err(c, m->line, "<smtp>: %s", why);
+			free(why);
+		}
+		secret_free(secret);
+	}
+}
+
 void
 conf_check_semantics(struct conf_ctx *c)
 {
@@ -349,6 +416,11 @@ conf_check_semantics(struct conf_ctx *c)
 				    "<plugin-file>: office \"%s\" is not "
 				    "declared", conf->plugin_files[i].offices.v[k]);
 	}
+	for (i = 0; i < conf->nsmtp; i++)
+		check_smtp(c, &conf->smtp[i]);
+	for (i = 0; i < conf->noffices; i++)
+		if (conf->offices[i].nsmtp)
+			check_smtp(c, &conf->offices[i].smtp[0]);
 	if (c->check_secret)
 		read_secret(c);
 }

@@ -88,6 +88,10 @@ static const struct conf_attr office_attrs[] = {
 	    F(struct conf_office, summary_days)},
 	{"summary-time", A_TIME, 0, 0, 0, "08:00",
 	    F(struct conf_office, summary_time)},
+	{"followup-rating", A_INT, 0, 0, 365, "2",
+	    F(struct conf_office, followup_rating)},
+	{"followup-news", A_INT, 0, 0, 365, "7",
+	    F(struct conf_office, followup_news)},
 	{NULL, 0, 0, 0, 0, NULL, 0},
 };
 
@@ -155,6 +159,19 @@ static const struct conf_attr text_attrs[] = {
 	{NULL, 0, 0, 0, 0, NULL, 0},
 };
 
+static const struct conf_attr smtp_attrs[] = {
+	{"url", A_STR, 1, 0, 0, NULL, F(struct conf_smtp, url)},
+	{"from", A_STR, 1, 0, 0, NULL, F(struct conf_smtp, from)},
+	{"user", A_STR, 0, 0, 0, NULL, F(struct conf_smtp, user)},
+	{"secret-file", A_PATH, 0, 0, 0, NULL,
+	    F(struct conf_smtp, secret_file)},
+	{"tls", A_ID, 0, 0, 0, "required", F(struct conf_smtp, tls)},
+	{"ca-file", A_PATH, 0, 0, 0, NULL, F(struct conf_smtp, ca_file)},
+	{"retries", A_INT, 0, 1, 50, "8", F(struct conf_smtp, retries)},
+	{"backoff", A_INT, 0, 1, 86400, "60", F(struct conf_smtp, backoff)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
 #define ARRAY(ptype, item, list, count)                                       \
 	sizeof(item), F(ptype, list), F(ptype, count), F(item, line)
 
@@ -214,6 +231,12 @@ const struct conf_elem conf_schema[] = {
 	{"canned", "accueil", 0, 0,
 	    ARRAY(struct conf, struct conf_canned, canned, ncanned),
 	    F(struct conf_canned, text), canned_attrs, "a canned answer"},
+	{"smtp", "accueil", 0, 1,
+	    ARRAY(struct conf, struct conf_smtp, smtp, nsmtp), CONF_NO_FIELD,
+	    smtp_attrs, "the relay for outgoing e-mail (docs/email.md)"},
+	{"smtp", "office", 0, 1,
+	    ARRAY(struct conf_office, struct conf_smtp, smtp, nsmtp),
+	    CONF_NO_FIELD, smtp_attrs, "the office's own e-mail relay"},
 };
 
 const size_t conf_schema_len = nitems(conf_schema);

@@ -15,6 +15,7 @@
 #include "console.h"
 #include "event.h"
 #include "log.h"
+#include "mailer.h"
 #include "router.h"
 #include "staff.h"
 #include "stanza.h"
@@ -194,7 +195,7 @@ list_requests(struct app *app, const struct conf_counsellor *c,
 
 struct request {
 	int64_t id;
-	char *office, *lang, *contact, *kind, *question;
+	char *office, *lang, *contact, *kind, *question, *session, *name;
 };
 
 static void
@@ -205,6 +206,8 @@ request_free(struct request *r)
 	free(r->contact);
 	free(r->kind);
 	free(r->question);
+	free(r->session);
+	free(r->name);
 }
 
 /* Reads open request number arg for c into r; 0 if found. */
@@ -228,8 +231,8 @@ find_request(struct app *app, const struct conf_counsellor *c,
 	if (rest)
 		*rest = end;
 	st = store_stmt(app->store, "SELECT office, lang, contact, "
-	    "contact_kind, question FROM requests WHERE id = ? AND state != "
-	    "'answered'");
+	    "contact_kind, question, session, name FROM requests WHERE id = ? "
+	    "AND state != 'answered'");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -241,6 +244,8 @@ find_request(struct app *app, const struct conf_counsellor *c,
 		r->contact = xstrdup((const char *)sqlite3_column_text(st, 2));
 		r->kind = xstrdup((const char *)sqlite3_column_text(st, 3));
 		r->question = xstrdup((const char *)sqlite3_column_text(st, 4));
+		r->session = store_col_text(st, 5);
+		r->name = store_col_text(st, 6);
 		found = 1;
 	}
 	sqlite3_reset(st);
@@ -290,9 +295,9 @@ take_request(struct app *app, const struct conf_counsellor *c,
 	request_free(&r);
 }
 
-static void
-answer_request(struct app *app, const struct conf_counsellor *c,
-    const char *arg, const char *from)
+char *
+console_answer(struct app *app, const struct conf_counsellor *c,
+    const char *arg)
 {
 	const struct conf_office *o;
 	struct request r;
@@ -302,13 +307,16 @@ answer_request(struct app *app, const struct conf_counsellor *c,
 	size_t size;
 
 	if (find_request(app, c, arg, &r, &answer) < 0) {
-		not_found(app, from, c, arg);
-		return;
+		char *q = xstrdup(*arg ? arg : "?");
+
+		text_cut(q, 64);
+		text = catalog_aformat(lang_of(c), MSG_REQUEST_NOT_FOUND, q);
+		free(q);
+		return text;
 	}
 	if (*answer == '\0') {
-		reply_msg(app, from, c, MSG_REQUEST_HOWTO);
 		request_free(&r);
-		return;
+		return xstrdup(catalog_text(lang_of(c), MSG_REQUEST_HOWTO));
 	}
 	o = conf_office(app->conf, r.office);
 	/* committed first, then delivered */
@@ -322,9 +330,8 @@ answer_request(struct app *app, const struct conf_counsellor *c,
 	}
 	if (store_step(app->store, st) < 0) {
 		/* not recorded: not delivered either, so it can be sent again */
-		reply_msg(app, from, c, MSG_STORE_FAILED_MINE);
 		request_free(&r);
-		return;
+		return xstrdup(catalog_text(lang_of(c), MSG_STORE_FAILED_MINE));
 	}
 	store_event(app->store, r.office, NULL, "request-answered", r.kind);
 	{
@@ -347,12 +354,30 @@ answer_request(struct app *app, const struct conf_counsellor *c,
 		free(desk);
 		catalog_format(text, size, lang_of(c), MSG_REQUEST_SENT,
 		    (long)r.id, r.contact);
-	} else
-		catalog_format(text, size, lang_of(c), MSG_REQUEST_EMAIL,
-		    (long)r.id, r.contact);
+	} else {
+		/* by e-mail through the office's relay (mailer.h) */
+		char *sent = mailer_answer(app, c, r.id, r.office, r.session,
+		    r.lang, r.name, r.contact, r.question, answer);
+
+		if (sent) {
+			free(text);
+			text = sent;
+		} else
+			catalog_format(text, size, lang_of(c),
+			    MSG_REQUEST_EMAIL, (long)r.id, r.contact);
+	}
+	request_free(&r);
+	return text;
+}
+
+static void
+answer_request(struct app *app, const struct conf_counsellor *c,
+    const char *arg, const char *from)
+{
+	char *text = console_answer(app, c, arg);
+
 	reply(app, from, c, text);
 	free(text);
-	request_free(&r);
 }
 
 int

@@ -7,8 +7,9 @@
  * Offline requests are questions left when nobody could answer: they are
  * stored before the visitor is thanked, listed to counsellors of the
  * office, and an answer to an XMPP address is delivered by XMPP from the
- * office desk. accueil sends no e-mail: for an e-mail address the
- * counsellor is given the address and the request is marked answered.
+ * office desk; an answer to an e-mail address goes by e-mail through
+ * the office's relay (mailer.h, outbox.h), or, with no relay configured,
+ * the counsellor is given the address to write from their own mail.
  */
 #ifndef ACCUEIL_CONSOLE_H
 #define ACCUEIL_CONSOLE_H
@@ -45,6 +46,13 @@ int console_command(struct app *app, const struct conf_counsellor *c,
 int64_t console_file_request(struct app *app, const char *office,
     const char *session, const char *lang, const char *name,
     const char *question, const char *contact, const char *contact_kind);
+
+/*
+ * Answers open request "<n> <text>" for c (by XMPP or e-mail, see above).
+ * Returns what to tell c (caller frees): done, not found, or how to.
+ */
+char *console_answer(struct app *app, const struct conf_counsellor *c,
+    const char *arg);
 
 /* Appends the open requests c can see, one per line, to b. */
 struct buf;

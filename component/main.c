@@ -31,11 +31,13 @@
 #include "desk.h"
 #include "event.h"
 #include "evplugins.h"
+#include "followup.h"
 #include "intake.h"
 #include "link.h"
 #include "log.h"
 #include "office.h"
 #include "offline.h"
+#include "outbox.h"
 #include "persona.h"
 #include "plugin.h"
 #include "router.h"
@@ -48,6 +50,7 @@
 #include "service.h"
 #include "stats.h"
 #include "survey.h"
+#include "transcript.h"
 #include "staff.h"
 #include "stanza.h"
 #include "store.h"
@@ -330,6 +333,9 @@ main(int argc, char *argv[])
 	desk_init();
 	vpresence_init();
 	supervise_init();
+	outbox_init();
+	followup_init();
+	transcript_init();
 	conv_load(&app);
 	canned_seed(&app);
 	router_add(adhoc_route);
@@ -341,6 +347,7 @@ main(int argc, char *argv[])
 	router_add(room_route);
 	router_add(catchup_route);
 	router_add(resume_route);
+	router_add(followup_route);	/* before intake: a rating, STOP */
 	router_add(intake_route);
 	router_add(supervise_route);
 	router_add(vpresence_route);
@@ -361,6 +368,8 @@ main(int argc, char *argv[])
 	link_timer_add(app.link, 1000, evplugins_tick, &app);
 	link_timer_add(app.link, 1000, store_test_tick, &app);
 	store_test_tick(&app);
+	link_timer_add(app.link, 1000, outbox_tick, &app);
+	link_timer_add(app.link, 5 * 1000, followup_tick, &app);
 	log_info("accueild %s starting for %s", PACKAGE_VERSION,
 	    app.conf->domain);
 	link_start(app.link);
@@ -396,6 +405,7 @@ main(int argc, char *argv[])
 		staff_shutdown(&app);
 		desk_shutdown(&app);
 	}
+	outbox_shutdown(&app);
 	link_stop(app.link, 3000);
 	link_free(app.link);
 	xmpp_shutdown();

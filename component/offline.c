@@ -16,6 +16,7 @@
 #include "conv.h"
 #include "convdb.h"
 #include "event.h"
+#include "followup.h"
 #include "offline.h"
 #include "msgdb.h"
 #include "office.h"
@@ -104,7 +105,9 @@ file_request(struct app *app, struct conv *cv, const char *contact,
 	    o ? o->answer_delay : 48);
 	relay_bot_say(app, cv, text);
 	free(text);
-	conv_close_soon(cv, "offline-request");
+	/* the follow-ups' consent, if the office has them (followup.h) */
+	if (!followup_ask(app, cv, contact, kind))
+		conv_close_soon(cv, "offline-request");
 	free(question);
 }
 

@@ -195,6 +195,53 @@ const char *const store_migrations[] = {
 	" updated INTEGER NOT NULL,"
 	" updated_by TEXT,"
 	" PRIMARY KEY (office, key, lang));",
+	/*
+	 * 9 (email): the outbox (outbox.c: every e-mail is stored before
+	 * it is handed to the relay, and marked sent once the relay
+	 * accepted it), the visitors' consents to follow-ups with the
+	 * exact text they agreed to, and the follow-ups planned from them
+	 * (followup.c: one row per consent and kind, so never twice).
+	 */
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" office TEXT NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" ref INTEGER,"
+	" session TEXT,"
+	" counsellor TEXT,"
+	" recipient TEXT NOT NULL,"
+	" subject TEXT NOT NULL,"
+	" message TEXT NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'queued',"
+	" tries INTEGER NOT NULL DEFAULT 0,"
+	" next_try INTEGER NOT NULL,"
+	" created INTEGER NOT NULL,"
+	" sent INTEGER,"
+	" error TEXT);"
+	"CREATE INDEX outbox_due ON outbox(state, next_try);"
+	"CREATE TABLE consents ("
+	" id INTEGER PRIMARY KEY,"
+	" office TEXT NOT NULL,"
+	" session TEXT,"
+	" visitor_bare TEXT,"
+	" contact TEXT NOT NULL,"
+	" contact_kind TEXT NOT NULL,"
+	" lang TEXT NOT NULL,"
+	" text TEXT NOT NULL,"
+	" given INTEGER NOT NULL,"
+	" withdrawn INTEGER);"
+	"CREATE INDEX consents_contact ON consents(contact);"
+	"CREATE INDEX consents_visitor ON consents(visitor_bare);"
+	"CREATE TABLE followups ("
+	" id INTEGER PRIMARY KEY,"
+	" consent INTEGER NOT NULL REFERENCES consents(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL,"
+	" due INTEGER NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'planned',"
+	" sent INTEGER,"
+	" rating INTEGER,"
+	" UNIQUE (consent, kind));"
+	"CREATE INDEX followups_due ON followups(state, due);",
 };
 
 int

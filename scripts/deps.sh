@@ -2,10 +2,10 @@
 # Sourced by scripts/demo and scripts/test. Usage: install_deps build|test|demo
 
 BUILD_PKGS="build-essential autoconf automake pkg-config libstrophe-dev \
-libexpat1-dev libssl-dev libsqlite3-dev libcld2-dev"
+libexpat1-dev libssl-dev libsqlite3-dev libcld2-dev libcurl4-openssl-dev"
 SERVER_PKGS="prosody ejabberd python3-slixmpp python3-jwt python3-icalendar \
 profanity tmux \
-tzdata"
+tzdata python3-aiosmtpd"
 BROWSER_PKGS="chromium"
 
 install_deps() {

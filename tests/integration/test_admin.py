@@ -36,8 +36,8 @@ def test_admin_and_counsellor_commands(server_cls, tmpdir):
     info = admin.iq(D, '<query xmlns="http://jabber.org/protocol/disco#info"/>')
     assert NS in str(info)
     assert "queues" in nodes(admin) and "erase" in nodes(admin)
-    assert nodes(marie) == ["appointments", "pause", "quality", "requests",
-                            "resume"], nodes(marie)
+    assert nodes(marie) == ["answer", "appointments", "pause", "quality",
+                            "requests", "resume"], nodes(marie)
     assert nodes(bob) == []
     # a conversation to look at
     v = Visitor(desk, account="alice", nick="Alice")

@@ -97,7 +97,9 @@ main(void)
 	snprintf(path, sizeof(path), "%s/old.db", dir);
 	st = store_open(path, &e);
 	if (st)
-		sqlite3_exec(store_db(st), "DROP TABLE canned; DROP TABLE reviews; DROP TABLE stat_events; "
+		sqlite3_exec(store_db(st), "DROP TABLE canned; DROP TABLE followups; "
+		    "DROP TABLE consents; DROP TABLE outbox; "
+		    "DROP TABLE reviews; DROP TABLE stat_events; "
 		    "DROP TABLE room_nicks; DROP TABLE appointments; "
 		    "DROP TABLE requests; "
 		    "DROP TABLE offers; DROP TABLE "
