@@ -641,9 +641,14 @@ const char *
 catalog_text(const char *lang, enum msg id)
 {
 	const struct entry *e = find(lang);
+	const char *t;
 
 	if ((int)id < 0 || id >= MSG_MAX)
 		return "";
+	if (id >= MSG_LANG_NAME_OC && ((t = catalog_lang_text(lang, id)) ||
+	    (t = catalog_lang_text("en", id)) ||
+	    (t = catalog_lang_text("fr", id))))
+		return t;
 	if (e && e->text[id])
 		return e->text[id];
 	if ((e = find("en")) && e->text[id])

@@ -43,6 +43,9 @@ static const struct {
 	{"deplacer", CMD_RESCHEDULE},
 	{"d\xc3\xa9placer", CMD_RESCHEDULE},
 	{"reschedule", CMD_RESCHEDULE},
+	{"langue", CMD_LANG},
+	{"lang", CMD_LANG},
+	{"language", CMD_LANG},
 };
 
 enum command

@@ -26,6 +26,7 @@ enum command {
 	CMD_APPOINTMENTS, /* /rdv /appointments: my appointments */
 	CMD_CANCEL,	/* /annuler /cancel <n>: cancel an appointment */
 	CMD_RESCHEDULE,	/* /deplacer /reschedule <n> */
+	CMD_LANG,	/* /langue /lang <code>: the visitor's language */
 	CMD_UNKNOWN,	/* starts with '/' but is none of ours */
 };
 

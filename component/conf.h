@@ -103,6 +103,8 @@ struct conf_office {
 	size_t nholidays;
 	struct conf_jid *supervisors;
 	size_t nsupervisors;
+	int closed_handover;	/* closed: visitors go to an open office of
+				 * its territory (docs/language.md) */
 	int line;
 };
 
@@ -118,6 +120,16 @@ struct conf_counsellor {
 	struct strlist offices;
 	struct conf_video *video;
 	size_t nvideo;
+	int pooled;	/* takes requests of the territory's other offices
+			 * in a language nobody there speaks */
+	int line;
+};
+
+/* Offices that share their counsellors' languages (docs/language.md). */
+struct conf_territory {
+	char *id;
+	char *name;
+	struct strlist offices;
 	int line;
 };
 
@@ -156,6 +168,8 @@ struct conf {
 	size_t nplugins;
 	struct conf_canned *canned;
 	size_t ncanned;
+	struct conf_territory *territories;
+	size_t nterritories;
 };
 
 /* Error messages collected while loading, each "file:line: text". */

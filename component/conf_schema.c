@@ -87,6 +87,8 @@ static const struct conf_attr office_attrs[] = {
 	    F(struct conf_office, summary_days)},
 	{"summary-time", A_TIME, 0, 0, 0, "08:00",
 	    F(struct conf_office, summary_time)},
+	{"closed-handover", A_BOOL, 0, 0, 0, "no",
+	    F(struct conf_office, closed_handover)},
 	{NULL, 0, 0, 0, 0, NULL, 0},
 };
 
@@ -114,6 +116,7 @@ static const struct conf_attr counsellor_attrs[] = {
 	{"max-chats", A_INT, 0, 1, 20, "3",
 	    F(struct conf_counsellor, max_chats)},
 	{"offices", A_IDS, 1, 0, 0, NULL, F(struct conf_counsellor, offices)},
+	{"pooled", A_BOOL, 0, 0, 0, "no", F(struct conf_counsellor, pooled)},
 	{NULL, 0, 0, 0, 0, NULL, 0},
 };
 
@@ -140,6 +143,13 @@ static const struct conf_attr canned_attrs[] = {
 	{"key", A_ID, 1, 0, 0, NULL, F(struct conf_canned, key)},
 	{"lang", A_LANG, 1, 0, 0, NULL, F(struct conf_canned, lang)},
 	{"office", A_ID, 0, 0, 0, NULL, F(struct conf_canned, office)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
+static const struct conf_attr territory_attrs[] = {
+	{"id", A_ID, 1, 0, 0, NULL, F(struct conf_territory, id)},
+	{"name", A_STR, 0, 0, 0, NULL, F(struct conf_territory, name)},
+	{"offices", A_IDS, 1, 0, 0, NULL, F(struct conf_territory, offices)},
 	{NULL, 0, 0, 0, 0, NULL, 0},
 };
 
@@ -189,6 +199,10 @@ const struct conf_elem conf_schema[] = {
 	{"canned", "accueil", 0, 0,
 	    ARRAY(struct conf, struct conf_canned, canned, ncanned),
 	    F(struct conf_canned, text), canned_attrs, "a canned answer"},
+	{"territory", "accueil", 0, 0,
+	    ARRAY(struct conf, struct conf_territory, territories,
+		nterritories),
+	    CONF_NO_FIELD, territory_attrs, "offices pooling their languages"},
 };
 
 const size_t conf_schema_len = nitems(conf_schema);

@@ -46,6 +46,7 @@
 #include "service.h"
 #include "stats.h"
 #include "survey.h"
+#include "territory.h"
 #include "staff.h"
 #include "stanza.h"
 #include "store.h"
@@ -315,6 +316,7 @@ main(int argc, char *argv[])
 	offline_init();
 	hints_init();
 	routing_init();
+	territory_init();
 	video_init();
 	console_init();
 	desk_init();
