@@ -181,8 +181,11 @@ widen(struct app *app, struct conv *s, const struct conf_office *o,
 	/* closed and handing over: the open office's counsellors */
 	n = candidates(app, s, o, &langs, only, s->transfer_from, cands,
 	    &per_wave, handover ? REACH_HANDOVER : REACH_OFFICE, handover);
-	/* nobody here speaks it: pooled colleagues of the territory */
-	if (n == 0 && !s->transfer_to)
+	/*
+	 * Nobody here speaks it (or, after the first wave, nobody left):
+	 * pooled colleagues of the territory, before the fallback.
+	 */
+	if (n == 0 && !s->transfer_to && (wave > 1 || have == 0))
 		n = candidates(app, s, o, &langs, NULL, NULL, cands, &per_wave,
 		    REACH_POOLED, NULL);
 	/*
