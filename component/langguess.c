@@ -67,8 +67,8 @@ langguess(const char *text, const struct lang_context *ctx, char lang[8])
 	for (i = 0; i < n; i++) {
 		if (strcmp(op[i].plugin, "words") == 0)
 			words = words ? words : &op[i];
-		else
-			cld = cld ? cld : &op[i];
+		else if (cld == NULL || (!cld->reliable && op[i].reliable))
+			cld = &op[i];	/* CLD2, or an office's own detector */
 	}
 	/* the common-words model is rarely sure, but then rarely wrong */
 	if (words && words->reliable) {
