@@ -11,10 +11,11 @@
 - a closed office hands its visitor to an open office of its territory
   when it says closed-handover="yes", and does not when it does not
   (offline request);
-- corrections re-route: a visitor writing "parlo català" while waiting,
-  a counsellor's /langue before the take (the offer moves) and !langue
-  after it (handed to a colleague who speaks it); a bad code is refused
-  with a clear message;
+- corrections re-route: a visitor writing "parlo català" while waiting
+  and "I speak English" after the take (handed to a colleague who speaks
+  it), a counsellor's /langue before the take (the offer moves) and
+  !langue after it (handed over); a bad code is refused with a clear
+  message;
 - the evaluation set of tests/lang/ through the real path: each question
   is a first message to the desk, and the offer must reach the one
   counsellor who speaks its language (at least 98% right). All 352 lines
@@ -236,6 +237,20 @@ def test_corrections_reroute(server_cls, tmpdir):
     row = desk.rows("SELECT lang, counsellor FROM sessions WHERE id = ?", sid)
     assert row[0]["lang"] == "ca", dict(row[0])
     assert row[0]["counsellor"] == "jordi@ot.example", dict(row[0])
+
+    # the visitor, after the take: "I speak English" hands it back to
+    # marie, who speaks English (jordi does not)
+    sm, sv = marie.mark(), b.client.mark()
+    b.say("Sorry, I speak English")
+    b.wait_room(lambda s: "continue in English" in body(s), since=sv,
+                timeout=15 * F)
+    offer_to(marie, "", since=sm, timeout=15 * F)
+    marie.send_message(v, "Hello, I can help you in English.")
+    b.wait_room(lambda s: "help you in English" in body(s), since=sv,
+                timeout=15 * F)
+    row = desk.rows("SELECT lang, counsellor FROM sessions WHERE id = ?", sid)
+    assert row[0]["lang"] == "en", dict(row[0])
+    assert row[0]["counsellor"] == "marie@ot.example", dict(row[0])
 
 
 # --------------------------------------------------------------------------
