@@ -134,10 +134,10 @@ static const struct {
 	    "provençal provencal"},
 };
 
-static const char verbs[] = " parle parles parlons parlez parlo parla "
-    "parlem parleu parli parlam parlatz hablo hablamos habla hablan speak "
-    "speaks spreche sprechen spricht spreek spreken parliamo preferisco "
-    "prefiero préfère prefereixo prefer ";
+/* First persons (see subject_ok() for the ambiguous ones). */
+static const char verbs[] = " parle parlons parlez parlo parlem parleu "
+    "parli parlam parlatz hablo hablamos speak spreche sprechen spreek "
+    "spreken parliamo preferisco prefiero préfère prefereixo prefer ";
 static const char negations[] = " ne n no not don't dont nicht kein keine "
     "niet geen non pas ";
 static const char preps[] = " en in auf em ";
@@ -178,6 +178,26 @@ name_code(const char *w)
 
 #define CLAIM_MAX_WORDS 16
 
+/* "parle" and "speak" are also third persons and questions ("le guide
+ * parle anglais ?", "does the guide speak English?"): they need "je" or
+ * "I"/"we" just before (or before "ne"). */
+static int
+subject_ok(char *const *w, size_t i)
+{
+	const char *subj;
+	size_t k = i;
+
+	if (strcmp(w[i], "parle") == 0)
+		subj = " je j ";
+	else if (strcmp(w[i], "speak") == 0)
+		subj = " i we ";
+	else
+		return 1;
+	if (k > 0 && strcmp(w[k - 1], "ne") == 0)
+		k--;
+	return k > 0 && word_in(subj, w[k - 1]);
+}
+
 int
 langguess_claim(const char *text, char lang[8])
 {
@@ -215,7 +235,7 @@ langguess_claim(const char *text, char lang[8])
 	for (i = 0; i < n; i++) {
 		const char *code;
 
-		if (word_in(verbs, w[i])) {
+		if (word_in(verbs, w[i]) && subject_ok(w, i)) {
 			int negated = (i > 0 && word_in(negations, w[i - 1])) ||
 			    (i > 1 && word_in(negations, w[i - 2])) ||
 			    (i + 1 < n && word_in(negations, w[i + 1]));

@@ -52,11 +52,15 @@ claims(void)
 		{"parli occitan", "oc"},
 		{"en català, si us plau", "ca"},
 		{"no parlo francès, parlo català", "ca"},
+		{"Bonjour, je parle anglais", "en"},
+		{"Parlez-vous anglais ?", "en"},
 	};
 	static const char *const no[] = {
 		"je ne parle pas français",
 		"I don't speak English",
 		"ich spreche kein Deutsch",
+		"Le guide parle anglais ?",
+		"Does the guide speak English?",
 		"Bonjour, le musée est-il ouvert le lundi ?",
 		"Le guide parle-t-il anglais et espagnol pendant la visite de "
 		    "l'abbaye, et faut-il réserver longtemps à l'avance pour "
