@@ -9,8 +9,8 @@
 - without pooled="yes" the same visitor goes to the fallback language at
   once;
 - a closed office hands its visitor to an open office of its territory
-  when it says closed-handover="yes", and does not when it does not
-  (offline request);
+  when it says closed-handover="yes" (its desk shows open), and does not
+  when it does not (desk closed, offline request);
 - corrections re-route: a visitor writing "parlo català" while waiting
   and "I speak English" after the take (handed to a colleague who speaks
   it), a counsellor's /langue before the take (the offer moves) and
@@ -151,6 +151,19 @@ def test_closed_office_hands_over(server_cls, tmpdir):
            counsellor("marie", "claire", "Claire", "fr en", "prades")]
     desk = desk_for(server_cls, tmpdir, xml, ("marie",))
     marie = desk.staff["marie"]
+
+    # the desks' presences: cahors open (it hands over), figeac closed
+    bob = Client(desk.server, "bob", "pw")
+    for oid, want in (("cahors", ""), ("figeac", "xa")):
+        since = bob.mark()
+        bob.send_presence(to=f"{oid}@{D}", type="subscribe")
+        p = bob.wait_for(lambda s, oid=oid: s.name == "presence"
+                         and str(s["from"].bare) == f"{oid}@{D}"
+                         and s["type"] not in ("subscribe", "subscribed",
+                                               "unavailable", "error"),
+                         since=since,
+                         timeout=15 * F)
+        assert p["show"] == want, (oid, str(p))
 
     sm = marie.mark()
     visitor = Visitor(desk, nick="Anne")
