@@ -68,7 +68,7 @@ static const struct entry entries[] = {
 		[MSG_TAKEN_BY_OTHER] = "Demande prise par %s : plus rien à faire pour vous.",
 		[MSG_NOT_YOURS] = "Cette conversation est suivie par %s ; votre message n'a pas été transmis.",
 		[MSG_ENDED] = "Cette conversation est terminée ; votre message n'a pas été transmis.",
-		[MSG_HELP] = "Commandes (non transmises au visiteur) :\n!aide : cette aide\n!note <texte> : note privée dans le dossier\n!r : les réponses types ; !r <clé> [texte] : en envoyer une\n!visio : proposer un rendez-vous vidéo\n!transfert <langue|prénom> : passer la conversation à un collègue\n!non : décliner une demande proposée\n!pause, !reprise : ne plus / de nouveau recevoir de demandes\n!fin : terminer (le visiteur reçoit le questionnaire de satisfaction)\n!!texte : envoie « !texte » au visiteur\nTout autre texte est transmis au visiteur sous votre nom de conseiller.\n« / » marche aussi (/fin) quand votre application le laisse passer ; Gajim et Profanity le gardent pour elles : utilisez « ! ». Dans Gajim et Psi, le menu du contact « Exécuter une commande » propose les mêmes actions.",
+		[MSG_HELP] = "Commandes (non transmises au visiteur) :\n!aide : cette aide\n!note <texte> : note privée dans le dossier\n!langue <code> : corriger la langue du visiteur (ca, fr, en...)\n!r : les réponses types ; !r <clé> [texte] : en envoyer une\n!visio : proposer un rendez-vous vidéo\n!transfert <langue|prénom> : passer la conversation à un collègue\n!non : décliner une demande proposée\n!pause, !reprise : ne plus / de nouveau recevoir de demandes\n!fin : terminer (le visiteur reçoit le questionnaire de satisfaction)\n!!texte : envoie « !texte » au visiteur\nTout autre texte est transmis au visiteur sous votre nom de conseiller.\n« / » marche aussi (/fin) quand votre application le laisse passer ; Gajim et Profanity le gardent pour elles : utilisez « ! ». Dans Gajim et Psi, le menu du contact « Exécuter une commande » propose les mêmes actions.",
 		[MSG_UNKNOWN_COMMAND] = "Commande inconnue : %s (rien n'a été transmis au visiteur).",
 		[MSG_NOTE_SAVED] = "Note enregistrée dans le dossier (non transmise au visiteur).",
 		[MSG_NOTE_EMPTY] = "Écrivez le texte de la note après !note.",
@@ -207,7 +207,7 @@ static const struct entry entries[] = {
 		[MSG_TAKEN_BY_OTHER] = "Demanda agafada per %s.",
 		[MSG_NOT_YOURS] = "Aquesta conversa la porta %s; el vostre missatge no s'ha transmès.",
 		[MSG_ENDED] = "Aquesta conversa ha acabat; el missatge no s'ha transmès.",
-		[MSG_HELP] = "Ordres (no s'envien al visitant):\n!aide: aquesta ajuda\n!note <text>: nota privada\n!fin: acabar la conversa\nQualsevol altre text es transmet al visitant.",
+		[MSG_HELP] = "Ordres (no s'envien al visitant):\n!aide: aquesta ajuda\n!note <text>: nota privada\n!langue <codi>: corregir la llengua del visitant\n!fin: acabar la conversa\nQualsevol altre text es transmet al visitant.",
 		[MSG_UNKNOWN_COMMAND] = "Ordre desconeguda: %s (no s'ha enviat res).",
 		[MSG_NOTE_SAVED] = "Nota desada.",
 		[MSG_NOTE_EMPTY] = "Escriviu el text després de !note.",
@@ -346,7 +346,7 @@ static const struct entry entries[] = {
 		[MSG_TAKEN_BY_OTHER] = "Request taken by %s: nothing left to do for you.",
 		[MSG_NOT_YOURS] = "This conversation is handled by %s; your message was not passed on.",
 		[MSG_ENDED] = "This conversation has ended; your message was not passed on.",
-		[MSG_HELP] = "Commands (never sent to the visitor):\n!help: this help\n!note <text>: private note in the record\n!r: the canned answers; !r <key> [text]: send one\n!video: propose a video appointment\n!transfer <language|persona>: hand the conversation to a colleague\n!no: decline an offered request\n!pause, !resume: stop / start getting requests\n!close: end the conversation (the visitor gets the satisfaction question)\n!!text: sends \"!text\" to the visitor\nAny other text is passed on to the visitor under your persona.\n\"/\" works too (/close) where your app lets it through; Gajim and Profanity keep it for themselves: use \"!\". In Gajim and Psi, the contact's \"Execute Command\" menu has the same actions.",
+		[MSG_HELP] = "Commands (never sent to the visitor):\n!help: this help\n!note <text>: private note in the record\n!langue <code>: correct the visitor's language (ca, fr, en...)\n!r: the canned answers; !r <key> [text]: send one\n!video: propose a video appointment\n!transfer <language|persona>: hand the conversation to a colleague\n!no: decline an offered request\n!pause, !resume: stop / start getting requests\n!close: end the conversation (the visitor gets the satisfaction question)\n!!text: sends \"!text\" to the visitor\nAny other text is passed on to the visitor under your persona.\n\"/\" works too (/close) where your app lets it through; Gajim and Profanity keep it for themselves: use \"!\". In Gajim and Psi, the contact's \"Execute Command\" menu has the same actions.",
 		[MSG_UNKNOWN_COMMAND] = "Unknown command: %s (nothing was sent to the visitor).",
 		[MSG_NOTE_SAVED] = "Note saved in the record (not sent to the visitor).",
 		[MSG_NOTE_EMPTY] = "Write the note's text after !note.",
@@ -485,7 +485,7 @@ static const struct entry entries[] = {
 		[MSG_TAKEN_BY_OTHER] = "Consulta atendida por %s.",
 		[MSG_NOT_YOURS] = "Esta conversación la atiende %s; su mensaje no se transmitió.",
 		[MSG_ENDED] = "Esta conversación ha terminado; su mensaje no se transmitió.",
-		[MSG_HELP] = "Comandos (no se envían al visitante):\n!aide: esta ayuda\n!note <texto>: nota privada\n!fin: terminar la conversación\nCualquier otro texto se transmite al visitante.",
+		[MSG_HELP] = "Comandos (no se envían al visitante):\n!aide: esta ayuda\n!note <texto>: nota privada\n!langue <código>: corregir el idioma del visitante\n!fin: terminar la conversación\nCualquier otro texto se transmite al visitante.",
 		[MSG_UNKNOWN_COMMAND] = "Comando desconocido: %s (no se envió nada).",
 		[MSG_NOTE_SAVED] = "Nota guardada.",
 		[MSG_NOTE_EMPTY] = "Escriba el texto después de !note.",
@@ -624,7 +624,7 @@ static const struct entry entries[] = {
 		[MSG_TAKEN_BY_OTHER] = "Anfrage übernommen von %s.",
 		[MSG_NOT_YOURS] = "Dieses Gespräch führt %s; Ihre Nachricht wurde nicht weitergeleitet.",
 		[MSG_ENDED] = "Dieses Gespräch ist beendet; Ihre Nachricht wurde nicht weitergeleitet.",
-		[MSG_HELP] = "Befehle (nie an den Besucher):\n!help: diese Hilfe\n!note <Text>: private Notiz\n!close: Gespräch beenden\nJeder andere Text geht an den Besucher.",
+		[MSG_HELP] = "Befehle (nie an den Besucher):\n!help: diese Hilfe\n!note <Text>: private Notiz\n!langue <Code>: die Sprache des Besuchers korrigieren\n!close: Gespräch beenden\nJeder andere Text geht an den Besucher.",
 		[MSG_UNKNOWN_COMMAND] = "Unbekannter Befehl: %s (nichts wurde gesendet).",
 		[MSG_NOTE_SAVED] = "Notiz gespeichert.",
 		[MSG_NOTE_EMPTY] = "Schreiben Sie den Text nach !note.",
@@ -741,9 +741,14 @@ const char *
 catalog_text(const char *lang, enum msg id)
 {
 	const struct entry *e = find(lang);
+	const char *t;
 
 	if ((int)id < 0 || id >= MSG_MAX)
 		return "";
+	if (id >= MSG_LANG_NAME_OC && ((t = catalog_lang_text(lang, id)) ||
+	    (t = catalog_lang_text("en", id)) ||
+	    (t = catalog_lang_text("fr", id))))
+		return t;
 	if (e && e->text[id])
 		return e->text[id];
 	if ((e = find("en")) && e->text[id])

@@ -150,8 +150,17 @@ enum msg {
 	MSG_SUP_NO_HOLDER,
 	MSG_SUP_WHISPER,	/* %1$s supervisor, %2$s text */
 	MSG_SUP_STOPPED,
+	/* language and territory: texts in catalog_lang.c */
+	MSG_LANG_NAME_OC,
+	MSG_POOLED_ANSWER,	/* %1$s persona name, %2$s answering office */
+	MSG_LANG_SWITCHED,	/* visitor: %1$s language name */
+	MSG_LANG_SET,		/* counsellor: %1$s language name */
+	MSG_LANG_USAGE,		/* counsellor: %1$s what was given */
 	MSG_MAX
 };
+
+/* catalog_lang.c: the language and territory texts, or NULL. */
+const char *catalog_lang_text(const char *lang, enum msg id);
 
 /* Returns the text for id in lang (ISO 639-1); never NULL. Static. */
 const char *catalog_text(const char *lang, enum msg id);

@@ -18,6 +18,7 @@
 #include "conv.h"
 #include "convdb.h"
 #include "event.h"
+#include "intake.h"
 #include "lang.h"
 #include "log.h"
 #include "msgdb.h"
@@ -27,6 +28,7 @@
 #include "staff.h"
 #include "stanza.h"
 #include "store.h"
+#include "territory.h"
 #include "text.h"
 #include "util.h"
 
@@ -105,6 +107,63 @@ transfer(struct app *app, struct conv *cv, const struct conf_counsellor *c,
  * !r alone: the keys there are in the visitor's language (and others);
  * !r <key> [extra text]: that answer, variables expanded, extra appended.
  */
+/* 1 if some office offers lang or some counsellor speaks it. */
+static int
+known_lang(const struct conf *conf, const char *lang)
+{
+	size_t i;
+
+	for (i = 0; i < conf->noffices; i++)
+		if (strlist_has(&conf->offices[i].languages, lang))
+			return 1;
+	for (i = 0; i < conf->ncounsellors; i++)
+		if (strlist_has(&conf->counsellors[i].languages, lang))
+			return 1;
+	return 0;
+}
+
+/* /langue <code>: the visitor's language, before or after the take. */
+static void
+set_lang(struct app *app, struct conv *cv, const struct conf_counsellor *c,
+    const char *arg)
+{
+	char word[16], *lang, *text;
+	size_t n;
+
+	for (n = 0; arg[n] && !isspace((unsigned char)arg[n]) &&
+	    n < sizeof(word) - 1; n++)
+		word[n] = arg[n];
+	word[n] = '\0';
+	if (cv->state != CONV_WAITING && cv->state != CONV_ACTIVE) {
+		relay_notice_msg(app, cv, c, MSG_ENDED);
+		return;
+	}
+	if (!holds(cv, c) && !strlist_has(&c->offices, cv->office) &&
+	    !territory_pooled_for(app->conf, c, conf_office(app->conf,
+	    cv->office))) {
+		not_yours(app, cv, c, NULL);
+		return;
+	}
+	if ((lang = lang_primary(word)) == NULL ||
+	    !known_lang(app->conf, lang)) {
+		text = catalog_aformat(relay_staff_lang(c), MSG_LANG_USAGE,
+		    word);
+		relay_notice(app, cv, c, text);
+		free(text);
+		free(lang);
+		return;
+	}
+	if (strcmp(lang, cv->lang) != 0 || strcmp(cv->lang_source,
+	    "counsellor") != 0)
+		intake_set_lang(app, cv, lang, "counsellor");
+	text = catalog_aformat(relay_staff_lang(c), MSG_LANG_SET,
+	    lang_name_in(relay_staff_lang(c), lang));
+	relay_notice(app, cv, c, text);
+	free(text);
+	free(lang);
+}
+
+/* !r <key>: the canned answer in the visitor's language, relayed. */
 static void
 canned(struct app *app, struct conv *cv, const struct conf_counsellor *c,
     const char *arg)
@@ -229,6 +288,9 @@ command(struct app *app, struct conv *cv, const struct conf_counsellor *c,
 	case CMD_CANNED:
 		canned(app, cv, c, arg);
 		break;
+	case CMD_LANG:
+		set_lang(app, cv, c, arg);
+		break;
 	case CMD_UNKNOWN:
 		unknown(app, cv, c, body);
 		break;
@@ -272,7 +334,8 @@ for_anyone(enum command cmd)
 {
 	return cmd == CMD_HELP || cmd == CMD_DECLINE || cmd == CMD_PAUSE ||
 	    cmd == CMD_RESUME || cmd == CMD_REQUESTS || cmd == CMD_TAKE ||
-	    cmd == CMD_ANSWER || cmd == CMD_APPOINTMENTS || cmd == CMD_UNKNOWN;
+	    cmd == CMD_ANSWER || cmd == CMD_APPOINTMENTS || cmd == CMD_UNKNOWN ||
+	    cmd == CMD_LANG;
 }
 
 /* Answering an offer: routing says who wins. 1 if c has it now. */

@@ -53,6 +53,9 @@ static const struct {
 	{"unwatch", CMD_UNWATCH},
 	{"reprendre", CMD_TAKEOVER},
 	{"takeover", CMD_TAKEOVER},
+	{"langue", CMD_LANG},
+	{"lang", CMD_LANG},
+	{"language", CMD_LANG},
 };
 
 enum command

@@ -30,6 +30,7 @@ enum command {
 	CMD_WATCH,	/* /suivre /watch [v-...]: a live copy */
 	CMD_UNWATCH,	/* /arreter /stop: no more copy */
 	CMD_TAKEOVER,	/* /reprendre /takeover: under my persona */
+	CMD_LANG,	/* /langue /lang <code>: the visitor's language */
 	CMD_UNKNOWN,	/* starts with '/' but is none of ours */
 };
 

@@ -29,6 +29,7 @@ free_attrs(const struct conf_attr *attrs, void *obj)
 	for (a = attrs; a->name; a++) {
 		switch (a->type) {
 		case A_INT:
+		case A_BOOL:
 		case A_TIME:
 		case A_DAYS:
 		case A_DATE:

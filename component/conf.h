@@ -137,6 +137,8 @@ struct conf_office {
 	size_t nsmtp;
 	int followup_rating;	/* days after the exchange; 0: off */
 	int followup_news;	/* days after the exchange; 0: off */
+	int closed_handover;	/* closed: visitors go to an open office of
+				 * its territory (docs/language.md) */
 	int line;
 };
 
@@ -154,6 +156,16 @@ struct conf_counsellor {
 	size_t nvideo;
 	struct conf_text *titles;	/* the title in other languages */
 	size_t ntitles;
+	int pooled;	/* takes requests of the territory's other offices
+			 * in a language nobody there speaks */
+	int line;
+};
+
+/* Offices that share their counsellors' languages (docs/language.md). */
+struct conf_territory {
+	char *id;
+	char *name;
+	struct strlist offices;
 	int line;
 };
 
@@ -196,6 +208,8 @@ struct conf {
 	size_t ncanned;
 	struct conf_smtp *smtp;	/* 0 or 1: the relay for every office */
 	size_t nsmtp;
+	struct conf_territory *territories;
+	size_t nterritories;
 };
 
 /* Error messages collected while loading, each "file:line: text". */

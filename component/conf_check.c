@@ -369,6 +369,35 @@ check_smtp(struct conf_ctx *c, const struct conf_smtp *m)
 	}
 }
 
+/* Territories: declared offices, each in one territory, two or more. */
+static void
+check_territory(struct conf_ctx *c, size_t i)
+{
+	const struct conf_territory *t = &c->conf->territories[i];
+	size_t k, j, m;
+
+	if (t->offices.n < 2)
+		conf_err(c, t->line, "<territory id=\"%s\">: a territory "
+		    "needs at least two offices", t->id ? t->id : "");
+	for (k = 0; k < t->offices.n; k++) {
+		if (conf_office(c->conf, t->offices.v[k]) == NULL) {
+			conf_err(c, t->line, "<territory>: office \"%s\" is "
+			    "not declared", t->offices.v[k]);
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			for (m = 0; m < c->conf->territories[j].offices.n; m++)
+				if (strcmp(c->conf->territories[j].offices.v[m],
+				    t->offices.v[k]) == 0)
+					conf_err(c, t->line, "<territory>: "
+					    "office \"%s\" is already in "
+					    "territory \"%s\" (line %d)",
+					    t->offices.v[k],
+					    c->conf->territories[j].id,
+					    c->conf->territories[j].line);
+	}
+}
+
 void
 conf_check_semantics(struct conf_ctx *c)
 {
@@ -421,6 +450,8 @@ conf_check_semantics(struct conf_ctx *c)
 	for (i = 0; i < conf->noffices; i++)
 		if (conf->offices[i].nsmtp)
 			check_smtp(c, &conf->offices[i].smtp[0]);
+	for (i = 0; i < conf->nterritories; i++)
+		check_territory(c, i);
 	if (c->check_secret)
 		read_secret(c);
 }

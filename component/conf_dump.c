@@ -45,6 +45,10 @@ print_attrs(FILE *fp, const struct conf_attr *attrs, const void *obj)
 			fprintf(fp, " %s=\"%d\"", a->name,
 			    *CONF_FIELD(o, a->off, int));
 			break;
+		case A_BOOL:
+			fprintf(fp, " %s=\"%s\"", a->name,
+			    *CONF_FIELD(o, a->off, int) ? "yes" : "no");
+			break;
 		case A_TIME:
 			d = *CONF_FIELD(o, a->off, int);
 			fprintf(fp, " %s=\"%02d:%02d\"", a->name, d / 60,

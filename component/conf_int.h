@@ -44,6 +44,7 @@ enum conf_atype {
 	A_DATE,		/* YYYY-MM-DD or MM-DD */
 	A_PATH,		/* file path, made absolute */
 	A_TZ,		/* IANA time zone */
+	A_BOOL,		/* yes/no, stored as an int 1/0 */
 };
 
 struct conf_attr {

@@ -92,6 +92,8 @@ static const struct conf_attr office_attrs[] = {
 	    F(struct conf_office, followup_rating)},
 	{"followup-news", A_INT, 0, 0, 365, "7",
 	    F(struct conf_office, followup_news)},
+	{"closed-handover", A_BOOL, 0, 0, 0, "no",
+	    F(struct conf_office, closed_handover)},
 	{NULL, 0, 0, 0, 0, NULL, 0},
 };
 
@@ -119,6 +121,7 @@ static const struct conf_attr counsellor_attrs[] = {
 	{"max-chats", A_INT, 0, 1, 20, "3",
 	    F(struct conf_counsellor, max_chats)},
 	{"offices", A_IDS, 1, 0, 0, NULL, F(struct conf_counsellor, offices)},
+	{"pooled", A_BOOL, 0, 0, 0, "no", F(struct conf_counsellor, pooled)},
 	{NULL, 0, 0, 0, 0, NULL, 0},
 };
 
@@ -169,6 +172,13 @@ static const struct conf_attr smtp_attrs[] = {
 	{"ca-file", A_PATH, 0, 0, 0, NULL, F(struct conf_smtp, ca_file)},
 	{"retries", A_INT, 0, 1, 50, "8", F(struct conf_smtp, retries)},
 	{"backoff", A_INT, 0, 1, 86400, "60", F(struct conf_smtp, backoff)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
+static const struct conf_attr territory_attrs[] = {
+	{"id", A_ID, 1, 0, 0, NULL, F(struct conf_territory, id)},
+	{"name", A_STR, 0, 0, 0, NULL, F(struct conf_territory, name)},
+	{"offices", A_IDS, 1, 0, 0, NULL, F(struct conf_territory, offices)},
 	{NULL, 0, 0, 0, 0, NULL, 0},
 };
 
@@ -237,6 +247,10 @@ const struct conf_elem conf_schema[] = {
 	{"smtp", "office", 0, 1,
 	    ARRAY(struct conf_office, struct conf_smtp, smtp, nsmtp),
 	    CONF_NO_FIELD, smtp_attrs, "the office's own e-mail relay"},
+	{"territory", "accueil", 0, 0,
+	    ARRAY(struct conf, struct conf_territory, territories,
+		nterritories),
+	    CONF_NO_FIELD, territory_attrs, "offices pooling their languages"},
 };
 
 const size_t conf_schema_len = nitems(conf_schema);

@@ -297,6 +297,14 @@ conf_value_parse(struct conf_ctx *c, const char *elem,
 		}
 		*CONF_FIELD(obj, a->off, int) = (int)n;
 		return;
+	case A_BOOL:
+		if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
+			*CONF_FIELD(obj, a->off, int) = v[0] == 'y';
+			return;
+		}
+		conf_err(c, line, "<%s %s=\"%s\">: expected yes or no", elem,
+		    a->name, v);
+		return;
 	case A_TIME:
 		if ((n = parse_time(v)) < 0) {
 			conf_err(c, line, "<%s %s=\"%s\">: expected a time "

@@ -18,6 +18,7 @@
 #include "form.h"
 #include "intake.h"
 #include "lang.h"
+#include "langguess.h"
 #include "log.h"
 #include "plugin.h"
 #include "registry.h"
@@ -25,12 +26,16 @@
 #include "router.h"
 #include "stanza.h"
 #include "store.h"
+#include "territory.h"
 #include "text.h"
 #include "util.h"
 
+/* Bytes of first messages kept to decide the language. */
+#define LANG_TEXT_MAX 1024
+
 /* What the pre-chat form said. */
 struct prechat {
-	char *name, *lang, *page, *interests, *email;
+	char *name, *lang, *page, *interests, *email, *langs;
 	int consent;
 };
 
@@ -42,6 +47,34 @@ prechat_free(struct prechat *p)
 	free(p->page);
 	free(p->interests);
 	free(p->email);
+	free(p->langs);
+}
+
+/* "ca-ES, es;q=0.8, en" -> "ca,es,en": up to 8 codes (caller frees). */
+static char *
+browser_langs(const char *v)
+{
+	struct strlist words = {0};
+	struct buf b = {0};
+	char *copy = xstrdup(v), *p;
+	size_t i, n = 0;
+
+	for (p = copy; *p; p++)
+		if (*p == ',' || *p == ';')
+			*p = ' ';
+	strlist_split(&words, copy);
+	for (i = 0; i < words.n && n < 8; i++) {
+		char *l = lang_primary(words.v[i]);
+
+		if (l && (b.s == NULL || strstr(b.s, l) == NULL)) {
+			buf_appendf(&b, "%s%s", n ? "," : "", l);
+			n++;
+		}
+		free(l);
+	}
+	strlist_free(&words);
+	free(copy);
+	return b.s;
 }
 
 /* A copy of v for an error message, cut at a character boundary. */
@@ -59,9 +92,9 @@ static void
 read_form(xmpp_stanza_t *x, struct prechat *p, struct buf *problems)
 {
 	static const char *const fields[] = {"name", "lang", "page",
-	    "interests", "email", "consent"};
+	    "interests", "email", "consent", "langs"};
 	char **out[] = {&p->name, &p->lang, &p->page, &p->interests, &p->email,
-	    NULL};
+	    NULL, &p->langs};
 	const char *type = form_type(x);
 	size_t i;
 
@@ -109,6 +142,13 @@ read_form(xmpp_stanza_t *x, struct prechat *p, struct buf *problems)
 			free(v);
 			v = l;
 		}
+		if (i == 6 && v) {
+			/* the browser's languages: a prior, never an error */
+			char *l = browser_langs(v);
+
+			free(v);
+			v = l;
+		}
 		if (i == 4 && v && (strchr(v, '@') == NULL || strchr(v, ' '))) {
 			char *q = quote(v, 64);
 
@@ -122,27 +162,47 @@ read_form(xmpp_stanza_t *x, struct prechat *p, struct buf *problems)
 	}
 }
 
+/* 1 if someone can answer o's visitor in lang: o's own, or pooled. */
+static int
+can_answer(struct app *app, const struct conf_office *o, const char *lang)
+{
+	return lang_office_speaks(app, o, lang) ||
+	    territory_speaks(app->conf, o, lang);
+}
+
 /*
- * Chooses the language: the form's choice > reliable detection on the
- * text > xml:lang > the office's default, then the office's fallback if
- * nobody speaks it (*asked: the visitor's own, to tell them; caller
- * frees both).
+ * Chooses the language: the form's choice > what the visitor says
+ * ("parlo català") > reliable detection on the text (langguess.h: the
+ * office's and territory's languages as hints, the browser's as a
+ * prior) > xml:lang > the office's default; then the office's fallback
+ * if nobody, at the office or pooled in its territory, speaks it
+ * (*asked: the visitor's own, to tell them; caller frees both).
  */
 static char *
 choose_lang(struct app *app, const struct conf_office *o, const char *chosen,
-    const char *text, const char *xml_lang, const char **source, char **asked)
+    const char *text, const char *xml_lang, const char *prior,
+    const char **source, char **asked)
 {
+	struct lang_context ctx = {0};
 	char detected[8];
-	char *lang = NULL;
+	char *lang = NULL, *hints = NULL;
 	size_t i;
 
 	*asked = NULL;
 	if (chosen) {
 		lang = xstrdup(chosen);
 		*source = "form";
-	} else if (text && plugin_detect_language(text, detected)) {
-		lang = lang_primary(detected);
-		*source = "detected";
+	} else if (text && langguess_claim(text, detected)) {
+		lang = xstrdup(detected);
+		*source = "visitor";
+	} else if (text) {
+		ctx.hints = hints = territory_hints(app->conf, o);
+		ctx.prior = prior;
+		if (langguess(text, &ctx, detected)) {
+			lang = lang_primary(detected);
+			*source = "detected";
+		}
+		free(hints);
 	}
 	if (lang == NULL && (lang = lang_primary(xml_lang)) != NULL)
 		*source = "xml:lang";
@@ -150,7 +210,7 @@ choose_lang(struct app *app, const struct conf_office *o, const char *chosen,
 		lang = xstrdup(o->default_lang);
 		*source = "default";
 	}
-	if (lang_office_speaks(app, o, lang))
+	if (can_answer(app, o, lang))
 		return lang;
 	*asked = lang;
 	for (i = 0; i < o->fallback_langs.n; i++)
@@ -229,8 +289,11 @@ start(struct app *app, xmpp_stanza_t *st, const struct route *r,
 		text_cut(cv->question, RELAY_MAX_BODY);
 	}
 	cv->lang = choose_lang(app, o, p.lang, cv->question,
-	    xmpp_stanza_get_attribute(st, "xml:lang"), &source, &asked);
+	    xmpp_stanza_get_attribute(st, "xml:lang"), p.langs, &source,
+	    &asked);
 	cv->lang_source = xstrdup(source);
+	cv->lang_prior = p.langs;
+	p.langs = NULL;
 	cv->email = p.consent && p.email ? xstrdup(p.email) : NULL;
 	cv->state = CONV_WAITING;
 	cv->created = store_now();
@@ -299,28 +362,106 @@ intake_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 	return ROUTE_HANDLED;
 }
 
+void
+intake_set_lang(struct app *app, struct conv *cv, const char *lang,
+    const char *source)
+{
+	const struct conf_office *o = conf_office(app->conf, cv->office);
+	const struct conf_counsellor *h;
+
+	conv_set_lang(app, cv, lang, source);
+	free(cv->lang_text);
+	cv->lang_text = NULL;
+	/* taken by someone who does not speak it: handed to who does */
+	if (cv->state == CONV_ACTIVE && cv->counsellor && !cv->transfer_to &&
+	    (h = conf_counsellor_by_jid(app->conf, cv->counsellor)) != NULL &&
+	    !strlist_has(&h->languages, lang) && o &&
+	    lang_office_speaks(app, o, lang))
+		conv_transfer(app, cv, h, lang);
+}
+
+/* Sources detection may revise: a guess, not somebody's word. */
+static int
+revisable(const struct conv *cv)
+{
+	return cv->lang_source == NULL ||
+	    strcmp(cv->lang_source, "default") == 0 ||
+	    strcmp(cv->lang_source, "xml:lang") == 0;
+}
+
+/* The visitor says which language they speak: before or after the take. */
+static int
+visitor_claims(struct app *app, struct conv *cv,
+    const struct conf_office *o, const char *text)
+{
+	char lang[8], *t;
+
+	if (!langguess_claim(text, lang))
+		return 0;
+	if (strcmp(lang, cv->lang) == 0) {
+		if (strcmp(cv->lang_source, "visitor") != 0) {
+			free(cv->lang_source);
+			cv->lang_source = xstrdup("visitor");
+			convdb_save(app, cv);
+		}
+		return 1;
+	}
+	if (!can_answer(app, o, lang))
+		return 1;	/* nobody could: the fallback stands */
+	intake_set_lang(app, cv, lang, "visitor");
+	t = catalog_aformat(cv->lang, MSG_LANG_SWITCHED,
+	    lang_name_in(cv->lang, cv->lang));
+	relay_bot_say(app, cv, t);
+	free(t);
+	return 1;
+}
+
 /*
- * A guess made on a greeting ("bonjour", "hi") or taken from xml:lang may
- * be corrected by a later, longer line, until someone takes the chat.
+ * While the visitor waits, a language guessed from a greeting ("bonjour",
+ * "hi") or taken from xml:lang is decided again on the text of the first
+ * messages together, until the decision is reliable.
  */
 static int
 on_visitor_text(struct app *app, struct event *ev, void *ud)
 {
 	struct conv *cv = ev->conv;
 	const struct conf_office *o = conf_office(app->conf, cv->office);
-	char detected[8], *lang;
+	struct lang_context ctx = {0};
+	char detected[8], *lang, *hints;
+	int sure;
 
 	(void)ud;
-	if (cv->state != CONV_WAITING || o == NULL || (cv->lang_source &&
-	    strcmp(cv->lang_source, "default") != 0 &&
-	    strcmp(cv->lang_source, "xml:lang") != 0))
+	if (o == NULL || ev->text == NULL || (cv->state != CONV_WAITING &&
+	    cv->state != CONV_ACTIVE))
 		return EVENT_PASS;
-	if (!plugin_detect_language(ev->text, detected) ||
-	    (lang = lang_primary(detected)) == NULL)
+	if (visitor_claims(app, cv, o, ev->text))
 		return EVENT_PASS;
-	if (strcmp(lang, cv->lang) != 0 && lang_office_speaks(app, o, lang)) {
+	if (cv->state != CONV_WAITING || !revisable(cv))
+		return EVENT_PASS;
+	if (cv->lang_text == NULL)
+		cv->lang_text = xstrdup(cv->question ? cv->question : "");
+	if (strlen(cv->lang_text) < LANG_TEXT_MAX) {
+		char *all = xasprintf("%s\n%s", cv->lang_text, ev->text);
+
+		free(cv->lang_text);
+		cv->lang_text = all;
+		text_cut(cv->lang_text, LANG_TEXT_MAX);
+	}
+	ctx.hints = hints = territory_hints(app->conf, o);
+	ctx.prior = cv->lang_prior;
+	sure = langguess(cv->lang_text, &ctx, detected);
+	free(hints);
+	if (!sure || (lang = lang_primary(detected)) == NULL)
+		return EVENT_PASS;
+	free(cv->lang_text);
+	cv->lang_text = NULL;
+	if (strcmp(lang, cv->lang) != 0 && can_answer(app, o, lang)) {
 		conv_set_lang(app, cv, lang, "detected");
 		relay_bot_say(app, cv, catalog_text(cv->lang, MSG_NEXT_STEP));
+	} else if (strcmp(lang, cv->lang) == 0) {
+		free(cv->lang_source);
+		cv->lang_source = xstrdup("detected");
+		convdb_save(app, cv);
 	}
 	free(lang);
 	return EVENT_PASS;

@@ -39,6 +39,7 @@ lang_name_in(const char *reader, const char *code)
 		{"ca", MSG_LANG_NAME_CA}, {"es", MSG_LANG_NAME_ES},
 		{"de", MSG_LANG_NAME_DE}, {"it", MSG_LANG_NAME_IT},
 		{"nl", MSG_LANG_NAME_NL}, {"pt", MSG_LANG_NAME_PT},
+		{"oc", MSG_LANG_NAME_OC},
 	};
 	size_t i;
 

@@ -51,6 +51,7 @@
 #include "stats.h"
 #include "survey.h"
 #include "transcript.h"
+#include "territory.h"
 #include "staff.h"
 #include "stanza.h"
 #include "store.h"
@@ -328,6 +329,7 @@ main(int argc, char *argv[])
 	offline_init();
 	evplugins_init();
 	routing_init();
+	territory_init();
 	video_init();
 	console_init();
 	desk_init();

@@ -22,6 +22,7 @@
 #ifdef HAVE_CLD2
 extern const struct accueil_plugin accueil_plugin_cld2;
 #endif
+extern const struct accueil_plugin accueil_plugin_words;
 extern const struct accueil_plugin accueil_plugin_jitsi;
 extern const struct accueil_plugin accueil_plugin_bigbluebutton;
 extern const struct accueil_plugin accueil_plugin_url_template;
@@ -34,6 +35,7 @@ const struct accueil_plugin *const plugin_builtins[] = {
 #ifdef HAVE_CLD2
 	&accueil_plugin_cld2,
 #endif
+	&accueil_plugin_words,
 	&accueil_plugin_ring_group,
 	&accueil_plugin_round_robin,
 	&accueil_plugin_least_busy,
@@ -370,22 +372,28 @@ plugin_routing_offered(const char *name, const char *office, const char *jid)
 		r->plugin->ops.routing->offered(r->state, office, jid);
 }
 
-int
-plugin_detect_language(const char *text, char lang[8])
+size_t
+plugin_detect_opinions(const char *text, const char *hints,
+    struct lang_opinion *out, size_t max)
 {
-	size_t i;
-	int reliable = 0;
+	size_t i, n = 0;
 
-	for (i = 0; i < nrunning; i++) {
+	for (i = 0; i < nrunning && n < max; i++) {
 		const struct accueil_plugin *p = running[i].plugin;
+		struct lang_opinion *o = &out[n];
 
 		if (p->kind != ACCUEIL_PLUGIN_LANGDETECT)
 			continue;
+		memset(o, 0, sizeof(*o));
 		if (p->ops.langdetect->detect(running[i].state, text,
-		    strlen(text), lang, &reliable) == 0 && reliable)
-			return 1;
+		    strlen(text), hints, o->lang, &o->reliable) != 0 ||
+		    o->lang[0] == '\0')
+			continue;
+		o->lang[7] = '\0';
+		o->plugin = p->name;
+		n++;
 	}
-	return 0;
+	return n;
 }
 
 /* ---- video ------------------------------------------------------------ */

@@ -17,7 +17,7 @@
 
 #include "util.h"
 
-#define ACCUEIL_PLUGIN_ABI 1
+#define ACCUEIL_PLUGIN_ABI 2
 
 enum accueil_plugin_kind {
 	ACCUEIL_PLUGIN_LANGDETECT = 1,	/* guesses a text's language */
@@ -73,10 +73,15 @@ struct accueil_host {
 	char *(*url_encode)(const char *s);
 };
 
-/* Language detection: returns 0 and sets lang (ISO 639-1) and reliable. */
+/*
+ * Language detection: returns 0 and sets lang (ISO 639-1) and reliable,
+ * or -1 when it has no answer. hints, or NULL, lists the languages the
+ * visitor's office offers, comma-separated ("fr,ca,en"): likely, not
+ * certain (a Dutch visitor may write to a Catalan office).
+ */
 struct accueil_langdetect_ops {
 	int (*detect)(void *state, const char *text, size_t len,
-	    char lang[8], int *reliable);
+	    const char *hints, char lang[8], int *reliable);
 };
 
 /*
@@ -173,11 +178,20 @@ void plugin_check_conf(const struct conf_plugin *cp, struct strlist *errs);
 int plugin_start_all(const struct conf *conf);
 void plugin_stop_all(void);
 
+/* One detector's answer (plugin_detect_opinions). */
+struct lang_opinion {
+	const char *plugin;	/* its name (static) */
+	char lang[8];
+	int reliable;
+};
+
 /*
- * Asks the language detection plugin, if any. Returns 1 and fills lang
- * when it is reliable, 0 otherwise.
+ * Asks every running language detection plugin, in plugin_builtins[]
+ * order, with hints (see accueil_langdetect_ops; may be NULL). Fills up
+ * to max answers into out and returns how many.
  */
-int plugin_detect_language(const char *text, char lang[8]);
+size_t plugin_detect_opinions(const char *text, const char *hints,
+    struct lang_opinion *out, size_t max);
 
 /*
  * Asks the running video provider for the links of meeting m (configure

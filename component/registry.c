@@ -51,6 +51,8 @@ conv_free(struct conv *cv)
 	free(cv->name);
 	free(cv->page);
 	free(cv->question);
+	free(cv->lang_text);
+	free(cv->lang_prior);
 	free(cv->counsellor);
 	free(cv->persona);
 	free(cv->transfer_to);

@@ -94,6 +94,9 @@ struct conv {
 	int64_t close_at;	/* ... not before (0: the next one) */
 	int close_on_join;	/* ... soon after the visitor joins */
 	void *routing;		/* routing's own state, freed by it */
+	char *lang_text;	/* first messages, while the language is
+				 * unsure (memory only; langguess.h) */
+	char *lang_prior;	/* the browser's languages (form "langs") */
 
 	/* the registry's own bookkeeping */
 	char *vkey;		/* office + visitor bare, as indexed */

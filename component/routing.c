@@ -43,6 +43,7 @@
 #include "staff.h"
 #include "stanza.h"
 #include "store.h"
+#include "territory.h"
 #include "util.h"
 
 #define TRANSFER_WAVES 3	/* offer timeouts a transfer may take */
@@ -71,6 +72,13 @@ rstate_drop(struct conv *cv)
 
 /* ---- who can take what -------------------------------------------------- */
 
+/* Whose counsellors a wave may reach (territory.h). */
+enum reach {
+	REACH_OFFICE,	/* the visitor's office */
+	REACH_POOLED,	/* pooled colleagues of the territory's other offices */
+	REACH_HANDOVER,	/* the open office the closed one hands over to */
+};
+
 static int
 eligible(struct app *app, const struct conf_counsellor *c, const char *office)
 {
@@ -88,13 +96,21 @@ static size_t
 candidates(struct app *app, const struct conv *s,
     const struct conf_office *o, const struct strlist *langs,
     const char *only, const char *except, struct accueil_candidate *out,
-    int *wave)
+    int *wave, enum reach reach, const struct conf_office *to)
 {
 	size_t i, k, n = 0;
 
 	for (i = 0; i < app->conf->ncounsellors; i++) {
 		const struct conf_counsellor *c = &app->conf->counsellors[i];
+		const char *office = o->id;
 		int speaks = 0;
+
+		if (reach == REACH_POOLED) {
+			if (!territory_pooled_for(app->conf, c, o))
+				continue;
+			office = territory_answering(app->conf, c, o->id);
+		} else if (reach == REACH_HANDOVER)
+			office = to->id;
 
 		if (only && strcmp(c->persona, only) != 0)
 			continue;
@@ -103,7 +119,7 @@ candidates(struct app *app, const struct conv *s,
 		for (k = 0; k < langs->n; k++)
 			if (strlist_has(&c->languages, langs->v[k]))
 				speaks = 1;
-		if (!speaks || !eligible(app, c, o->id) ||
+		if (!speaks || !eligible(app, c, office) ||
 		    offers_was_offered(app, s->id, c->jid))
 			continue;
 		out[n].jid = c->jid;
@@ -133,7 +149,7 @@ forget_offers(struct app *app, struct conv *cv)
 /* Offers s to what its wave allows; returns offers sent now. */
 static int
 widen(struct app *app, struct conv *s, const struct conf_office *o,
-    int64_t now)
+    const struct conf_office *handover, int64_t now)
 {
 	struct rstate *r = rstate(s);
 	struct accueil_candidate *cands = xcalloc(app->conf->ncounsellors + 1,
@@ -162,8 +178,16 @@ widen(struct app *app, struct conv *s, const struct conf_office *o,
 			strlist_add(&langs, s->transfer_to);
 	} else
 		strlist_add(&langs, s->lang);
+	/* closed and handing over: the open office's counsellors */
 	n = candidates(app, s, o, &langs, only, s->transfer_from, cands,
-	    &per_wave);
+	    &per_wave, handover ? REACH_HANDOVER : REACH_OFFICE, handover);
+	/*
+	 * Nobody here speaks it (or, after the first wave, nobody left):
+	 * pooled colleagues of the territory, before the fallback.
+	 */
+	if (n == 0 && !s->transfer_to && (wave > 1 || have == 0))
+		n = candidates(app, s, o, &langs, NULL, NULL, cands, &per_wave,
+		    REACH_POOLED, NULL);
 	/*
 	 * Nobody left who speaks the language: after the first wave (or at
 	 * once when no speaker can take it at all), the fallback languages.
@@ -174,7 +198,8 @@ widen(struct app *app, struct conv *s, const struct conf_office *o,
 			if (strcmp(o->fallback_langs.v[i], s->lang) != 0)
 				strlist_add(&langs, o->fallback_langs.v[i]);
 		n = langs.n ? candidates(app, s, o, &langs, NULL, NULL, cands,
-		    &per_wave) : 0;
+		    &per_wave, handover ? REACH_HANDOVER : REACH_OFFICE,
+		    handover) : 0;
 	}
 	target = per_wave * wave;
 	if (have >= target && offers_open(app, s->id) > 0)
@@ -273,6 +298,7 @@ static void
 route_one(struct app *app, struct conv *cv, int position, int64_t now)
 {
 	const struct conf_office *o = conf_office(app->conf, cv->office);
+	const struct conf_office *handover;
 	struct rstate *r;
 
 	if (o == NULL)
@@ -286,10 +312,14 @@ route_one(struct app *app, struct conv *cv, int position, int64_t now)
 			conv_transfer_failed(app, cv);
 			return;
 		}
-		widen(app, cv, o, now);
+		widen(app, cv, o, NULL, now);
 		return;
 	}
-	if (!office_is_open(o, now) || now - cv->created >= o->max_wait) {
+	/* closed: handed to an open office of the territory, if it says so */
+	handover = office_is_open(o, now) ? NULL :
+	    territory_handover(app->conf, o, now);
+	if ((!office_is_open(o, now) && handover == NULL) ||
+	    now - cv->created >= o->max_wait) {
 		offers_revoke(app, cv, NULL, MSG_OFFER_WITHDRAWN, NULL);
 		rstate_drop(cv);
 		conv_go_offline(app, cv, office_is_open(o, now) ? "no-answer" :
@@ -299,7 +329,7 @@ route_one(struct app *app, struct conv *cv, int position, int64_t now)
 	if (!cv->alerted && o->nsupervisors &&
 	    now - cv->created >= o->alert_delay)
 		alert_supervisors(app, cv, o, now);
-	widen(app, cv, o, now);
+	widen(app, cv, o, handover, now);
 	tell_position(app, cv, o, position);
 }
 

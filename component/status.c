@@ -13,6 +13,7 @@
 #include "staff.h"
 #include "status.h"
 #include "store.h"
+#include "territory.h"
 #include "util.h"
 
 #define DEFAULT_TAKE 60		/* seconds to take, before any history */
@@ -35,17 +36,24 @@ status_can_chat(struct app *app, const struct conf_counsellor *c)
 void
 status_desk(struct app *app, const char *office, struct desk_status *ds)
 {
-	const struct conf_office *o = conf_office(app->conf, office);
+	const struct conf_office *o = conf_office(app->conf, office), *h;
+	const char *who = office;
 	size_t i;
 
 	memset(ds, 0, sizeof(*ds));
 	if (o == NULL)
 		return;
 	ds->open = office_is_open(o, store_now());
+	/* closed, handing over: open, with the open office's counsellors */
+	if (!ds->open && (h = territory_handover(app->conf, o,
+	    store_now())) != NULL) {
+		ds->open = 1;
+		who = h->id;
+	}
 	for (i = 0; i < app->conf->ncounsellors; i++) {
 		const struct conf_counsellor *c = &app->conf->counsellors[i];
 
-		if (strlist_has(&c->offices, office) && status_can_chat(app, c))
+		if (strlist_has(&c->offices, who) && status_can_chat(app, c))
 			ds->available++;
 	}
 	ds->queue = registry_waiting_office(office);

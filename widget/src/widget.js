@@ -46,6 +46,14 @@ function pageBackground() {
 }
 
 let uid = 0;
+// The browser's languages, best first ("ca-ES,es,en"): a prior for the
+// desk's language detection (docs/language.md), never a choice.
+function browserLangs() {
+    const list = (navigator.languages && navigator.languages.length
+        ? navigator.languages : [navigator.language]).filter(Boolean);
+    return list.length ? list.slice(0, 8).join(',').slice(0, 100) : null;
+}
+
 function nextId(prefix) {
     uid += 1;
     return `aw-${prefix}-${uid}`;
@@ -644,6 +652,7 @@ export class Widget {
             interests: interests.length ? interests.join(',') : null,
             email: email && this.pcConsent.checked ? email : null,
             consent: email ? String(this.pcConsent.checked) : null,
+            langs: browserLangs(),
         };
         // the desk knows this question by a random token: asked again after
         // a reload (before the invitation), it is the same conversation
