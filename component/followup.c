@@ -85,6 +85,8 @@ ask(struct app *app, struct conv *cv, const char *contact, const char *kind,
 	 * an office has not set up writing to visitors */
 	if (outbox_relay(app->conf, cv->office) == NULL)
 		return 0;
+	if (followup_consented(app, cv->id))
+		return 0;	/* given in the pre-chat form */
 	if (ask_find(cv->id) == NULL) {
 		asks = xreallocarray(asks, nasks + 1, sizeof(*asks));
 		asks[nasks].session = xstrdup(cv->id);
@@ -245,7 +247,7 @@ on_ended(struct app *app, struct event *ev, void *ud)
 	struct conv *cv = ev->conv;
 
 	(void)ud;
-	if (cv->email && cv->counsellor)
+	if (cv->email && cv->counsellor && !followup_consented(app, cv->id))
 		ask(app, cv, cv->email, "email", 1);
 	return EVENT_PASS;
 }

@@ -54,6 +54,14 @@ void followup_export(struct app *app, const char *who, struct buf *out);
  * transaction). 0 or -1. */
 int followup_erase(struct app *app, const char *who);
 
+/* Pre-chat form (followup_form.c): the box's text, stored as the
+ * consent once the conversation is; 1 if session has a consent. */
+int followup_form_route(struct app *app, xmpp_stanza_t *st,
+    const struct route *r);
+void followup_form_init(void);
+void followup_form_free(void);
+int followup_consented(struct app *app, const char *session);
+
 /* Withdraws every consent given with contact. Returns how many, or -1. */
 int followup_withdraw(struct app *app, const char *contact);
 

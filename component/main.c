@@ -337,6 +337,7 @@ main(int argc, char *argv[])
 	supervise_init();
 	outbox_init();
 	followup_init();
+	followup_form_init();
 	transcript_init();
 	conv_load(&app);
 	canned_seed(&app);
@@ -349,6 +350,7 @@ main(int argc, char *argv[])
 	router_add(room_route);
 	router_add(catchup_route);
 	router_add(resume_route);
+	router_add(followup_form_route);
 	router_add(followup_route);	/* before intake: a rating, STOP */
 	router_add(intake_route);
 	router_add(supervise_route);
@@ -418,6 +420,7 @@ main(int argc, char *argv[])
 	vpresence_free_all();
 	supervise_free_all();
 	resume_free_all();
+	followup_form_free();
 	event_clear();
 	video_free_all();
 	staff_free_all();

@@ -461,6 +461,57 @@ def test_followups_after_chat(server_cls, tmpdir):
     assert sink.count() == 2
 
 
+def test_followups_consent_in_prechat(server_cls, tmpdir):
+    """The widget's pre-chat box: its exact text is stored as the consent
+    when the conversation starts, the bot does not ask again at the end,
+    and the follow-up comes on day 2."""
+    from sessionlib import offer_to
+    port, = free_ports(1)
+    sink = SmtpSink(port).start()
+    clock = Clock(tmpdir, paris(2026, 11, 18, 10, 0))
+    desk = Desk(server_cls, tmpdir, clock=clock, extra_xml=[smtp_xml(port)])
+    marie = desk.staff["marie"]
+    v = Visitor(desk, nick="Inès")
+    since = marie.mark()
+    v.ask("Bonjour, la cathédrale se visite-t-elle le dimanche ?",
+          lang="fr", extra_xml=(
+              '<x xmlns="jabber:x:data" type="submit">'
+              '<field var="name"><value>Inès</value></field>'
+              f'<field var="email"><value>{ADDRESS}</value></field>'
+              '<field var="consent"><value>true</value></field>'
+              f'<field var="followup"><value>{CONSENT_FR}</value></field></x>'))
+    jid = offer_to(marie, "cathédrale", since=since)
+    c, = desk.rows("SELECT * FROM consents")
+    assert (c["session"], c["contact"], c["text"], c["lang"]) == \
+        (jid.split("@")[0], ADDRESS, CONSENT_FR, "fr"), dict(c)
+    marie.send_message(jid, "Bonjour Inès, oui, l'après-midi.")
+    v.wait_room(lambda s: "l'après-midi" in body(s))
+    since = v.client.mark()
+    marie.send_message(jid, "!fin")
+    v.wait_room(lambda s: "1" in body(s) and "5" in body(s), since=since)
+    v.say("5")
+    desk.daemon.wait_log(rf"session {jid.split('@')[0]}: closed \(done\)",
+                         timeout=15)
+    asked = [body(s) for s in v.client.stanzas[since:] if s.name == "message"
+             and "oui ou non" in body(s)]
+    assert not asked, f"asked again after the form's consent: {asked}"
+    assert len(desk.rows("SELECT * FROM consents")) == 1
+    clock.advance(2 * 86400 + 10)
+    (_, rcpts, raw), = sink.wait_count(1)
+    assert rcpts == [ADDRESS]
+
+    # without the box ticked: nothing stored from the form
+    v2 = Visitor(desk, nick="Tom")
+    since = marie.mark()
+    v2.ask("Bonjour, le marché est-il le samedi ?", lang="fr", extra_xml=(
+        '<x xmlns="jabber:x:data" type="submit">'
+        f'<field var="email"><value>tom@example.org</value></field>'
+        '<field var="consent"><value>true</value></field></x>'))
+    jid2 = offer_to(marie, "marché", since=since)
+    assert not desk.rows("SELECT * FROM consents WHERE session = ?",
+                         jid2.split("@")[0])
+
+
 def test_transcript(server_cls, tmpdir):
     from sessionlib import offer_to
     port, = free_ports(1)
@@ -572,4 +623,6 @@ def test_config(server_cls, tmpdir):
 
 if __name__ == "__main__":
     run([test_answer, test_relay_down_then_up, test_kill, test_refused,
-         test_followups, test_followups_after_chat, test_transcript, test_starttls_auth, test_config])
+         test_followups, test_followups_after_chat,
+         test_followups_consent_in_prechat, test_transcript,
+         test_starttls_auth, test_config])

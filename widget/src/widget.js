@@ -223,6 +223,7 @@ export class Widget {
 
     buildPrechat() {
         const q = nextId('q'), name = nextId('name'), email = nextId('email'), consent = nextId('consent');
+        const followup = nextId('followup');
         this.pcWelcome = h('p', { class: 'aw-welcome' });
         this.pcClosed = h('p', { class: 'aw-closed-note', hidden: true });
         this.pcQuestion = h('textarea', { id: q, name: 'question', rows: '3', maxlength: '4000',
@@ -232,6 +233,8 @@ export class Widget {
         this.pcEmail = h('input', { id: email, name: 'email', type: 'email', maxlength: '200',
             autocomplete: 'email' });
         this.pcConsent = h('input', { id: consent, name: 'consent', type: 'checkbox' });
+        this.pcFollowup = h('input', { id: followup, name: 'followup', type: 'checkbox' });
+        this.pcFollowupLabel = h('label', { for: followup, 'data-t': 'followupLabel' });
         this.pcError = h('p', { class: 'aw-error', role: 'alert' });
         this.pcInterests = (this.config.interests || []).map((key) => {
             const id = nextId('int');
@@ -256,6 +259,10 @@ export class Widget {
                 h('label', { for: email, 'data-t': 'emailLabel' }), this.pcEmail));
             fields.push(h('div', { class: 'aw-field aw-check' }, this.pcConsent,
                 h('label', { for: consent, 'data-t': 'consentLabel' })));
+            // follow-ups (satisfaction, news) only with this box ticked; its
+            // exact text is what the desk stores as the consent
+            fields.push(h('div', { class: 'aw-field aw-check' }, this.pcFollowup,
+                this.pcFollowupLabel));
         }
         this.pcSubmit = h('button', { type: 'submit', class: 'aw-btn aw-btn-wide', 'data-t': 'start' });
         return h('form', { class: 'aw-prechat', novalidate: true,
@@ -652,6 +659,8 @@ export class Widget {
             interests: interests.length ? interests.join(',') : null,
             email: email && this.pcConsent.checked ? email : null,
             consent: email ? String(this.pcConsent.checked) : null,
+            followup: email && this.pcConsent.checked && this.pcFollowup.checked ?
+                this.pcFollowupLabel.textContent : null,
             langs: browserLangs(),
         };
         // the desk knows this question by a random token: asked again after
