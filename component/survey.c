@@ -18,6 +18,8 @@
 #include "form.h"
 #include "relay.h"
 #include "stanza.h"
+#include "mail_text.h"
+#include "outbox.h"
 #include "survey.h"
 #include "util.h"
 
@@ -44,6 +46,11 @@ on_ended(struct app *app, struct event *ev, void *ud)
 	}
 	form_add_field(x, "comment", "text-multi",
 	    catalog_text(l, MSG_SURVEY_COMMENT_LABEL), NULL);
+	/* with a relay, the transcript by e-mail (transcript.c reads the
+	 * address the visitor then writes): the widget shows a box for it */
+	if (outbox_relay(app->conf, cv->office) != NULL)
+		form_add_field(x, "transcript", "text-single",
+		    mail_text(l, MT_TRANSCRIPT_OFFER), NULL);
 	relay_bot_post(app, cv, catalog_text(l, MSG_SURVEY), &x, 1);
 	return EVENT_PASS;
 }

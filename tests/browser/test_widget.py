@@ -500,6 +500,48 @@ VIDEO_PLUGIN = ('<plugin name="url-template"><option name="template" '
                 'value="https://visio.example/{room}?who={name}"/></plugin>')
 
 
+def test_email_boxes(server_cls, tmpdir):
+    """With an e-mail relay: the pre-chat form's follow-up box sends its
+    exact text, stored as the consent; the survey card offers the
+    transcript by e-mail (the address from the form), which is queued."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "integration"))
+    from harness import free_ports
+    from smtpsink import SmtpSink
+    port, = free_ports(1)
+    sink = SmtpSink(port).start()
+    smtp = (f'<smtp url="smtp://127.0.0.1:{port}" from="accueil@ot.example" '
+            'tls="none"/>')
+    desk, site, browser = start(server_cls, tmpdir, theme="light",
+                                extra_xml=[smtp])
+    marie = desk.staff["marie"]
+    address = "ines.martin@example.org"
+    open_widget(browser)
+    fill_prechat(browser, "Bonjour, le pont Valentré se visite-t-il le soir ?",
+                 name="Inès", email=address)
+    label = browser.text(".aw-prechat input[name=followup] + label")
+    assert label.startswith("J'accepte que l'office me recontacte"), label
+    browser.check(".aw-prechat input[name=followup]")
+    audit(browser, server_cls, "email-boxes", "prechat")
+    browser.click(START)
+    v = take(desk, browser, "pont Valentré", "Bonjour Inès, oui, il est éclairé.")
+    c, = desk.rows("SELECT text, contact, lang FROM consents")
+    assert (c["text"], c["contact"], c["lang"]) == (label, address, "fr"), dict(c)
+    marie.send_message(v, "!fin")
+    browser.wait(".aw-survey .aw-transcript", timeout=20)
+    assert browser.attr(".aw-transcript input", "value") == address
+    audit(browser, server_cls, "email-boxes", "survey")
+    shot(browser, server_cls, "email-boxes", "survey")
+    browser.click(".aw-transcript button")
+    browser.wait(".aw-transcript .aw-thanks", "Demandé")
+    browser.wait(OTHER, address, timeout=20)      # the bot says it is queued
+    (_, rcpts, raw), = sink.wait_count(1)
+    assert rcpts == [address], rcpts
+    assert not [t for t in browser.texts(OTHER) if "oui ou non" in t], \
+        "the bot asked for a consent the form gave"
+    no_page_errors(browser)
+
+
 def test_video_appointment(server_cls, tmpdir):
     desk, site, browser = start(server_cls, tmpdir, children={"marie": VIDEO_HOURS},
                                 extra_xml=[VIDEO_PLUGIN], theme="light")
@@ -775,5 +817,5 @@ if __name__ == "__main__":
     run([test_colour_maths, test_themes_and_zoom, test_conversation,
          test_reload_before_invitation,
          test_reload_and_resume, test_server_restart, test_queue_when_nobody_is_free,
-         test_closed_hours, test_survey, test_video_appointment,
+         test_closed_hours, test_survey, test_email_boxes, test_video_appointment,
          test_languages_and_pages])

@@ -670,6 +670,7 @@ export class Widget {
         savePending(this.config.office, { question, name, values, askedAt,
             token: values.resume, open: !this.panel.hidden });
         this.startAsking(question, name, values, askedAt);
+        this.startValues.email = values.email;
         this.textarea.focus();
     }
 
@@ -749,6 +750,7 @@ export class Widget {
         if (!this.session || this.session.room !== room) {
             this.session = { room, password, nick: base, nicks: [base],
                 question: this.startValues ? this.startValues.question : null,
+                email: this.startValues ? this.startValues.email || null : null,
                 askedAt: Date.now(), lang: this.lang, open: !this.panel.hidden, people: {} };
             this.saveSession();
         }
@@ -1176,7 +1178,8 @@ export class Widget {
         comment ? h('label', { for: commentId, class: 'aw-card-label', 'data-t': 'surveyComment' },
             this.t('surveyComment')) : null,
         comment ? textarea : null,
-        error, button, thanks);
+        error, button, thanks,
+        this.transcriptBox(formField(form, 'transcript')));
         card.el = formEl;
         card.answer = (body) => {
             const m = /^\s*([1-9])\b/.exec(body);
@@ -1192,6 +1195,35 @@ export class Widget {
         };
         this.cards.push(card);
         return formEl;
+    }
+
+    // The survey's "transcript by e-mail" field (only when the office can
+    // send e-mail): the address is written in the chat, as the bot asks.
+    transcriptBox(field) {
+        if (!field) return null;
+        const id = nextId('transcript');
+        const input = h('input', { id, type: 'email', maxlength: '200', autocomplete: 'email',
+            value: (this.session && this.session.email) || '' });
+        const status = h('p', { class: 'aw-thanks', role: 'status' });
+        const send = h('button', { type: 'button', class: 'aw-btn', 'data-t': 'transcriptSend' },
+            this.t('transcriptSend'));
+        send.addEventListener('click', () => {
+            const addr = input.value.trim();
+            if (!EMAIL_RE.test(addr)) {
+                input.setAttribute('aria-invalid', 'true');
+                status.textContent = this.t('emailInvalid');
+                input.focus();
+                return;
+            }
+            input.removeAttribute('aria-invalid');
+            this.sendText(addr);
+            send.disabled = true;
+            input.disabled = true;
+            status.textContent = this.t('transcriptAsked');
+        });
+        return h('div', { class: 'aw-transcript' },
+            h('label', { for: id, class: 'aw-card-label' }, field.label || this.t('transcriptSend')),
+            input, send, status);
     }
 
     videoCard(form) {
