@@ -140,6 +140,8 @@ static const struct entry entries[] = {
 		[MSG_COACH_NAME] = "Conseil : le visiteur s'appelle %1$s ; l'appeler par son prénom rend l'échange plus chaleureux.",
 		[MSG_COACH_VOUS] = "Conseil : les visiteurs se vouvoient (« vous »), même s'ils vous tutoient.",
 		[MSG_COACH_WAITED] = "Le visiteur attendait depuis %1$ld min %2$02ld s.",
+		[MSG_SLOW_DOWN] = "Vous écrivez très vite : vos messages suivants sont regroupés avant d'être transmis au conseiller. Tout est bien reçu ; merci de ralentir un peu.",
+		[MSG_TOO_MANY] = "Trop de demandes en ce moment : merci de réessayer dans %1$d s.",
 	}},
 	{"ca", {
 		[MSG_OFFICE_OPEN] = "Xat obert: un assessor us respon.",
@@ -259,6 +261,8 @@ static const struct entry entries[] = {
 		[MSG_COACH_NAME] = "Consell: el visitant es diu %1$s; dir-li pel nom fa la conversa més propera.",
 		[MSG_COACH_VOUS] = "Consell: en francès, tracteu els visitants de «vous».",
 		[MSG_COACH_WAITED] = "El visitant esperava des de feia %1$ld min %2$02ld s.",
+		[MSG_SLOW_DOWN] = "Escriviu molt de pressa: els missatges següents s'agrupen abans de transmetre'ls a l'assessor. Tot s'ha rebut; si us plau, aneu una mica més a poc a poc.",
+		[MSG_TOO_MANY] = "Massa sol·licituds en aquest moment: torneu-ho a provar d'aquí a %1$d s.",
 	}},
 	{"en", {
 		[MSG_OFFICE_OPEN] = "Chat open: an advisor will answer you.",
@@ -378,6 +382,8 @@ static const struct entry entries[] = {
 		[MSG_COACH_NAME] = "Tip: the visitor's name is %1$s; using their first name makes the chat warmer.",
 		[MSG_COACH_VOUS] = "Tip: address visitors formally in French (\"vous\", not \"tu\").",
 		[MSG_COACH_WAITED] = "The visitor had been waiting for %1$ld min %2$02ld s.",
+		[MSG_SLOW_DOWN] = "You are writing very fast: your next messages are grouped before they reach the counsellor. Everything is received; please slow down a little.",
+		[MSG_TOO_MANY] = "Too many requests right now: please try again in %1$d s.",
 	}},
 	{"es", {
 		[MSG_OFFICE_OPEN] = "Chat abierto: un asesor le responde.",
@@ -497,6 +503,8 @@ static const struct entry entries[] = {
 		[MSG_COACH_NAME] = "Consejo: el visitante se llama %1$s; llamarle por su nombre hace la conversación más cercana.",
 		[MSG_COACH_VOUS] = "Consejo: en francés, trate a los visitantes de «vous».",
 		[MSG_COACH_WAITED] = "El visitante esperaba desde hacía %1$ld min %2$02ld s.",
+		[MSG_SLOW_DOWN] = "Escribe muy rápido: sus siguientes mensajes se agrupan antes de llegar al asesor. Todo se ha recibido; por favor, vaya un poco más despacio.",
+		[MSG_TOO_MANY] = "Demasiadas solicitudes en este momento: inténtelo de nuevo dentro de %1$d s.",
 	}},
 	{"de", {
 		[MSG_OFFICE_OPEN] = "Chat geöffnet: eine Beraterin oder ein Berater antwortet Ihnen.",
@@ -616,6 +624,8 @@ static const struct entry entries[] = {
 		[MSG_COACH_NAME] = "Tipp: Der Besucher heißt %1$s; mit Vornamen wirkt das Gespräch freundlicher.",
 		[MSG_COACH_VOUS] = "Tipp: Auf Französisch Besucher siezen („vous“).",
 		[MSG_COACH_WAITED] = "Der Besucher wartete seit %1$ld Min. %2$02ld s.",
+		[MSG_SLOW_DOWN] = "Sie schreiben sehr schnell: Ihre nächsten Nachrichten werden gesammelt, bevor sie die Beraterin oder den Berater erreichen. Alles ist angekommen; bitte schreiben Sie etwas langsamer.",
+		[MSG_TOO_MANY] = "Zu viele Anfragen im Moment: Bitte versuchen Sie es in %1$d s erneut.",
 	}},
 };
 

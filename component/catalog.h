@@ -130,6 +130,8 @@ enum msg {
 	MSG_COACH_NAME,	/* %1$s visitor's first name */
 	MSG_COACH_VOUS,
 	MSG_COACH_WAITED,	/* %1$ld minutes, %2$ld seconds */
+	MSG_SLOW_DOWN,	/* a visitor's lines come too fast: merged */
+	MSG_TOO_MANY,	/* %1$d seconds to wait before a new request */
 	MSG_MAX
 };
 

@@ -144,8 +144,14 @@ visitor_line(struct app *app, struct conv *cv, xmpp_stanza_t *st,
 		goto out;	/* seen before */
 	msgdb_test_crash_point();
 	log_debug("session %s: visitor message stored", cv->id);
-	if (relay_can(app, cv) && relay_to_counsellor(app, cv, body, relay,
-	    rep_id, NULL, row) == 0)
+	event_prepare(&ev, EV_VISITOR_LINE, cv, NULL);
+	ev.text = body;
+	ev.rowid = row;
+	if (origin == LINE_LIVE && relay_can(app, cv) &&
+	    event_fire(app, &ev) == EVENT_HANDLED)
+		;	/* held by the rate limit: sent merged, later */
+	else if (relay_can(app, cv) && relay_to_counsellor(app, cv, body,
+	    relay, rep_id, NULL, row) == 0)
 		;	/* written-list: marked relayed once on the socket */
 	else if (cv->state == CONV_SURVEY || cv->state == CONV_OFFLINE)
 		msgdb_mark_relayed(app, &row, 1);	/* for nobody: done */

@@ -35,6 +35,8 @@
 #include "office.h"
 #include "offline.h"
 #include "persona.h"
+#include "ratelimit.h"
+#include "subs.h"
 #include "plugin.h"
 #include "router.h"
 #include "registry.h"
@@ -308,6 +310,7 @@ main(int argc, char *argv[])
 	persona_reload(&app);
 	/* the core's events and who listens, from the bottom up */
 	catchup_init();
+	ratelimit_init();
 	conv_init();
 	stats_init();
 	intake_init();
@@ -319,6 +322,7 @@ main(int argc, char *argv[])
 	console_init();
 	desk_init();
 	conv_load(&app);
+	subs_load(&app);
 	router_add(adhoc_route);
 	router_add(review_route);
 	router_add(service_route);
@@ -340,6 +344,8 @@ main(int argc, char *argv[])
 	link_timer_add(app.link, 30 * 1000, weekly_tick, &app);
 	purge_tick(&app);
 	link_timer_add(app.link, 1000, conv_tick, &app);
+	link_timer_add(app.link, 1000, ratelimit_tick, &app);
+	link_timer_add(app.link, 5 * 1000, subs_tick, &app);
 	link_timer_add(app.link, 1000, store_test_tick, &app);
 	store_test_tick(&app);
 	log_info("accueild %s starting for %s", PACKAGE_VERSION,
@@ -382,6 +388,8 @@ main(int argc, char *argv[])
 	xmpp_shutdown();
 	plugin_stop_all();
 	desk_reset();
+	ratelimit_free_all();
+	subs_free_all();
 	conv_free_all();
 	event_clear();
 	video_free_all();

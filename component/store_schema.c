@@ -182,6 +182,20 @@ const char *const store_migrations[] = {
 	" comment TEXT,"
 	" PRIMARY KEY (session, reviewer));"
 	"CREATE INDEX reviews_counsellor ON reviews(office, counsellor);",
+
+	/*
+	 * subs.c: when a subscriber was last heard of (unknown ones expire
+	 * after <limits subscriber-days>), and the widgets watching a desk
+	 * (full JIDs that sent it a directed presence), kept over restarts.
+	 */
+	"ALTER TABLE subscribers ADD COLUMN seen INTEGER;"
+	"UPDATE subscribers SET seen = since;"
+	"CREATE INDEX subscribers_seen ON subscribers(seen);"
+	"CREATE TABLE watchers ("
+	" office TEXT NOT NULL,"
+	" jid TEXT NOT NULL,"
+	" seen INTEGER NOT NULL,"
+	" PRIMARY KEY (office, jid));",
 };
 
 int
