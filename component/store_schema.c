@@ -191,6 +191,7 @@ const char *const store_migrations[] = {
 	"ALTER TABLE subscribers ADD COLUMN seen INTEGER;"
 	"UPDATE subscribers SET seen = since;"
 	"CREATE INDEX subscribers_seen ON subscribers(seen);"
+	"CREATE INDEX subscribers_jid ON subscribers(jid);"
 	"CREATE TABLE watchers ("
 	" office TEXT NOT NULL,"
 	" jid TEXT NOT NULL,"

@@ -33,6 +33,7 @@
 #include "persona.h"
 #include "ratelimit.h"
 #include "registry.h"
+#include "relay.h"
 #include "review.h"
 #include "room.h"
 #include "room_setup.h"
@@ -117,6 +118,7 @@ setup(void)
 	video_init();
 	console_init();
 	desk_init();
+	router_add(relay_route);
 	router_add(adhoc_route);
 	router_add(review_route);
 	router_add(service_route);

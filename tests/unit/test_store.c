@@ -139,7 +139,7 @@ main(void)
 	st = store_open(path, &e);
 	if (st)
 		sqlite3_exec(store_db(st), "DROP TABLE watchers; "
-		    "DROP INDEX subscribers_seen; "
+		    "DROP INDEX subscribers_seen; DROP INDEX subscribers_jid; "
 		    "ALTER TABLE subscribers DROP COLUMN seen; "
 		    "DROP TABLE reviews; DROP TABLE stat_events; "
 		    "DROP TABLE room_nicks; DROP TABLE appointments; "
