@@ -323,7 +323,6 @@ main(int argc, char *argv[])
 	desk_init();
 	conv_load(&app);
 	subs_load(&app);
-	router_add(relay_route);
 	router_add(adhoc_route);
 	router_add(review_route);
 	router_add(service_route);

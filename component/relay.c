@@ -25,7 +25,6 @@
 #include "registry.h"
 #include "relay.h"
 #include "room.h"
-#include "router.h"
 #include "staff.h"
 #include "stanza.h"
 #include "store.h"
@@ -65,28 +64,22 @@ track(struct app *app, int64_t row)
 	nwritten++;
 }
 
-/*
- * "Relayed" needs the server's word: a line on our socket is lost if we
- * are killed before the server read it (the kernel drops what was
- * unread when the connection is reset). So once rows are on the socket
- * we send a barrier, an IQ to the MUC service; the server handles a
- * stream's stanzas in order, so its answer means every stanza handed
- * before the barrier was routed. Only then are those rows marked. One
- * barrier at a time; sent again if unanswered after ACK_TIMEOUT s.
- */
-#define ACK_TIMEOUT 10
-static unsigned long ack_seq;	/* rows with seq <= ack_seq are covered */
-static int64_t ack_at;		/* barrier outstanding since (0: none) */
-static unsigned long ack_n;
-static char ack_id[32];
-
-static void
-ack_rows(struct app *app)
+void
+relay_written(struct app *app)
 {
+	unsigned long done;
 	int64_t *rows;
 	size_t n, i;
 
-	for (n = 0; n < nwritten && written[n].seq <= ack_seq; n++)
+	if (nwritten == 0 || !link_is_up(app->link))
+		return;
+	/*
+	 * The link's queue is first in, first out: of the stanzas handed
+	 * so far, all but the queue's length are on the socket.
+	 */
+	done = link_sent_count(app->link) - (unsigned long)link_queue_len(
+	    app->link);
+	for (n = 0; n < nwritten && written[n].seq <= done; n++)
 		;
 	if (n == 0)
 		return;
@@ -95,7 +88,7 @@ ack_rows(struct app *app)
 		rows[i] = written[i].row;
 	if (msgdb_mark_relayed(app, rows, n) < 0) {
 		free(rows);
-		return;	/* kept in flight: marked at a later barrier */
+		return;	/* kept in flight: marked at a later pass */
 	}
 	for (i = 0; i < n; i++) {
 		char k[24];
@@ -109,61 +102,10 @@ ack_rows(struct app *app)
 }
 
 void
-relay_written(struct app *app)
-{
-	unsigned long done;
-	xmpp_stanza_t *iq;
-	int64_t now;
-
-	if (nwritten == 0 || !link_is_up(app->link))
-		return;
-	now = store_now();
-	if (ack_at && now - ack_at < ACK_TIMEOUT)
-		return;
-	/*
-	 * The link's queue is first in, first out: of the stanzas handed
-	 * so far, all but the queue's length are on the socket.
-	 */
-	done = link_sent_count(app->link) - (unsigned long)link_queue_len(
-	    app->link);
-	if (written[0].seq > done)
-		return;
-	ack_seq = link_sent_count(app->link);
-	snprintf(ack_id, sizeof(ack_id), "ack:%lu", ++ack_n);
-	iq = xmpp_iq_new(app->ctx, "get", ack_id);
-	xmpp_stanza_set_from(iq, app->conf->domain);
-	xmpp_stanza_set_to(iq, app->conf->muc);
-	stanza_add(iq, "query", NS_DISCO_INFO);
-	if (link_send(app->link, iq) == ACCUEIL_OK)
-		ack_at = now ? now : 1;
-	xmpp_stanza_release(iq);
-}
-
-int
-relay_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
-{
-	const char *id = xmpp_stanza_get_id(st);
-	const char *type = xmpp_stanza_get_type(st);
-
-	(void)r;
-	if (id == NULL || strncmp(id, "ack:", 4) != 0 ||
-	    strcmp(xmpp_stanza_get_name(st), "iq") != 0 || type == NULL ||
-	    (strcmp(type, "result") != 0 && strcmp(type, "error") != 0))
-		return ROUTE_PASS;
-	if (ack_at && strcmp(id, ack_id) == 0) {
-		ack_at = 0;
-		ack_rows(app);
-		relay_written(app);	/* the next barrier, if rows wait */
-	}
-	return ROUTE_HANDLED;
-}
-
-void
 relay_link_down(void)
 {
 	map_free(&inflight);
 	nwritten = 0;
-	ack_at = 0;
 }
 
 const char *

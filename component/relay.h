@@ -41,8 +41,7 @@ int relay_can(struct app *app, struct conv *cv);
 
 /*
  * Sends a visitor line (or only a chat state) to cv's counsellor. row,
- * when > 0, is the stored line: it is marked relayed once the server
- * answered a barrier sent after it (relay_written).
+ * when > 0, is the stored line: it is marked relayed once written.
  * Returns 0 if handed to the link, else -1.
  */
 int relay_to_counsellor(struct app *app, struct conv *cv, const char *body,
@@ -80,10 +79,6 @@ void relay_flush_merged(struct app *app, struct conv *cv);
 
 /* After each loop iteration: rows the link has written are marked. */
 void relay_written(struct app *app);
-
-/* The server's answers to relay_written's barriers (a router hook). */
-struct route;
-int relay_route(struct app *app, xmpp_stanza_t *st, const struct route *r);
 
 /* The link went down: what was not written will be sent again. */
 void relay_link_down(void);

@@ -118,7 +118,6 @@ setup(void)
 	video_init();
 	console_init();
 	desk_init();
-	router_add(relay_route);
 	router_add(adhoc_route);
 	router_add(review_route);
 	router_add(service_route);
