@@ -33,6 +33,8 @@
 
 #define MAM_MAX_PAGES 2000	/* pages of one catch-up, at most */
 #define STORE_TELL_EVERY 10	/* seconds between store-failure notices */
+#define HELD_MAX 5000		/* lines held for one room, at most (the
+				 * rest is read from the archive) */
 
 enum origin { LINE_LIVE = 1, LINE_ARCHIVE = 0, LINE_HISTORY = -1 };
 
@@ -283,7 +285,8 @@ on_joined(struct app *app, struct event *ev, void *ud)
 	if (cv->invited && !cv->no_mam) {
 		cv->mam_pages = 0;
 		catch_up_page(app, cv);
-	}
+	} else if (cv->nheld)
+		catch_up_done(app, cv);	/* what came before the join */
 	return EVENT_PASS;
 }
 
@@ -336,8 +339,19 @@ catchup_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 			    LINE_ARCHIVE);
 		return ROUTE_HANDLED;
 	}
-	if (cv->catching_up) {
-		/* after the archive, in order */
+	if (cv->catching_up || !cv->bot_joined) {
+		/*
+		 * After the archive, in order. Before the bot's (re)join too:
+		 * after a restart the room may still count our old occupant
+		 * in and send us its lines; read now, a line would move
+		 * mam_last past the ones sent while we were away, which the
+		 * catch-up at the join would then skip (the soak lost them).
+		 */
+		if (cv->nheld >= HELD_MAX) {
+			log_debug("session %s: a line left to the archive",
+			    cv->id);
+			return ROUTE_HANDLED;
+		}
 		cv->held = xreallocarray(cv->held, cv->nheld + 1,
 		    sizeof(*cv->held));
 		cv->held[cv->nheld++] = xmpp_stanza_clone(st);
