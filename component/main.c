@@ -384,13 +384,15 @@ main(int argc, char *argv[])
 		desk_shutdown(&app);
 	}
 	link_stop(app.link, 3000);
+	/* before the link's context goes: lines held for a catch-up are
+	 * stanzas of that context */
+	conv_free_all();
 	link_free(app.link);
 	xmpp_shutdown();
 	plugin_stop_all();
 	desk_reset();
 	ratelimit_free_all();
 	subs_free_all();
-	conv_free_all();
 	event_clear();
 	video_free_all();
 	staff_free_all();
