@@ -160,6 +160,8 @@ static const struct entry entries[] = {
 		[MSG_SUP_NO_HOLDER] = "Personne ne tient encore cette conversation : votre message n'a été transmis à personne.",
 		[MSG_SUP_WHISPER] = "%1$s (supervision) vous écrit : %2$s",
 		[MSG_SUP_STOPPED] = "Vous ne suivez plus cette conversation.",
+		[MSG_SLOW_DOWN] = "Vous écrivez très vite : vos messages suivants sont regroupés avant d'être transmis au conseiller. Tout est bien reçu ; merci de ralentir un peu.",
+		[MSG_TOO_MANY] = "Trop de demandes en ce moment : merci de réessayer dans %1$d s.",
 	}},
 	{"ca", {
 		[MSG_OFFICE_OPEN] = "Xat obert: un assessor us respon.",
@@ -299,6 +301,8 @@ static const struct entry entries[] = {
 		[MSG_SUP_NO_HOLDER] = "Encara ningú no té aquesta conversa: el vostre missatge no s'ha transmès a ningú.",
 		[MSG_SUP_WHISPER] = "%1$s (supervisió) us escriu: %2$s",
 		[MSG_SUP_STOPPED] = "Ja no seguiu aquesta conversa.",
+		[MSG_SLOW_DOWN] = "Escriviu molt de pressa: els missatges següents s'agrupen abans de transmetre'ls a l'assessor. Tot s'ha rebut; si us plau, aneu una mica més a poc a poc.",
+		[MSG_TOO_MANY] = "Massa sol·licituds en aquest moment: torneu-ho a provar d'aquí a %1$d s.",
 	}},
 	{"en", {
 		[MSG_OFFICE_OPEN] = "Chat open: an advisor will answer you.",
@@ -438,6 +442,8 @@ static const struct entry entries[] = {
 		[MSG_SUP_NO_HOLDER] = "Nobody holds this conversation yet: your message was passed on to nobody.",
 		[MSG_SUP_WHISPER] = "%1$s (supervisor) writes to you: %2$s",
 		[MSG_SUP_STOPPED] = "You no longer watch this conversation.",
+		[MSG_SLOW_DOWN] = "You are writing very fast: your next messages are grouped before they reach the counsellor. Everything is received; please slow down a little.",
+		[MSG_TOO_MANY] = "Too many requests right now: please try again in %1$d s.",
 	}},
 	{"es", {
 		[MSG_OFFICE_OPEN] = "Chat abierto: un asesor le responde.",
@@ -577,6 +583,8 @@ static const struct entry entries[] = {
 		[MSG_SUP_NO_HOLDER] = "Nadie atiende aún esta conversación: su mensaje no se ha transmitido a nadie.",
 		[MSG_SUP_WHISPER] = "%1$s (supervisión) le escribe: %2$s",
 		[MSG_SUP_STOPPED] = "Ya no sigue esta conversación.",
+		[MSG_SLOW_DOWN] = "Escribe muy rápido: sus siguientes mensajes se agrupan antes de llegar al asesor. Todo se ha recibido; por favor, vaya un poco más despacio.",
+		[MSG_TOO_MANY] = "Demasiadas solicitudes en este momento: inténtelo de nuevo dentro de %1$d s.",
 	}},
 	{"de", {
 		[MSG_OFFICE_OPEN] = "Chat geöffnet: eine Beraterin oder ein Berater antwortet Ihnen.",
@@ -716,6 +724,8 @@ static const struct entry entries[] = {
 		[MSG_SUP_NO_HOLDER] = "Noch niemand führt dieses Gespräch: Ihre Nachricht ging an niemanden.",
 		[MSG_SUP_WHISPER] = "%1$s (Supervision) schreibt Ihnen: %2$s",
 		[MSG_SUP_STOPPED] = "Sie verfolgen dieses Gespräch nicht mehr.",
+		[MSG_SLOW_DOWN] = "Sie schreiben sehr schnell: Ihre nächsten Nachrichten werden gesammelt, bevor sie die Beraterin oder den Berater erreichen. Alles ist angekommen; bitte schreiben Sie etwas langsamer.",
+		[MSG_TOO_MANY] = "Zu viele Anfragen im Moment: Bitte versuchen Sie es in %1$d s erneut.",
 	}},
 };
 

@@ -156,6 +156,8 @@ enum msg {
 	MSG_LANG_SWITCHED,	/* visitor: %1$s language name */
 	MSG_LANG_SET,		/* counsellor: %1$s language name */
 	MSG_LANG_USAGE,		/* counsellor: %1$s what was given */
+	MSG_SLOW_DOWN,	/* a visitor's lines come too fast: merged */
+	MSG_TOO_MANY,	/* %1$d seconds to wait before a new request */
 	MSG_MAX
 };
 

@@ -33,6 +33,8 @@
 
 #define MAM_MAX_PAGES 2000	/* pages of one catch-up, at most */
 #define STORE_TELL_EVERY 10	/* seconds between store-failure notices */
+#define HELD_MAX 5000		/* lines held for one room, at most (the
+				 * rest is read from the archive) */
 
 enum origin { LINE_LIVE = 1, LINE_ARCHIVE = 0, LINE_HISTORY = -1 };
 
@@ -144,8 +146,14 @@ visitor_line(struct app *app, struct conv *cv, xmpp_stanza_t *st,
 		goto out;	/* seen before */
 	msgdb_test_crash_point();
 	log_debug("session %s: visitor message stored", cv->id);
-	if (relay_can(app, cv) && relay_to_counsellor(app, cv, body, relay,
-	    rep_id, NULL, row) == 0)
+	event_prepare(&ev, EV_VISITOR_LINE, cv, NULL);
+	ev.text = body;
+	ev.rowid = row;
+	if (origin == LINE_LIVE && relay_can(app, cv) &&
+	    event_fire(app, &ev) == EVENT_HANDLED)
+		;	/* held by the rate limit: sent merged, later */
+	else if (relay_can(app, cv) && relay_to_counsellor(app, cv, body,
+	    relay, rep_id, NULL, row) == 0)
 		;	/* written-list: marked relayed once on the socket */
 	else if (cv->state == CONV_SURVEY || cv->state == CONV_OFFLINE)
 		msgdb_mark_relayed(app, &row, 1);	/* for nobody: done */
@@ -277,7 +285,8 @@ on_joined(struct app *app, struct event *ev, void *ud)
 	if (cv->invited && !cv->no_mam) {
 		cv->mam_pages = 0;
 		catch_up_page(app, cv);
-	}
+	} else if (cv->nheld)
+		catch_up_done(app, cv);	/* what came before the join */
 	return EVENT_PASS;
 }
 
@@ -330,8 +339,19 @@ catchup_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 			    LINE_ARCHIVE);
 		return ROUTE_HANDLED;
 	}
-	if (cv->catching_up) {
-		/* after the archive, in order */
+	if (cv->catching_up || !cv->bot_joined) {
+		/*
+		 * After the archive, in order. Before the bot's (re)join too:
+		 * after a restart the room may still count our old occupant
+		 * in and send us its lines; read now, a line would move
+		 * mam_last past the ones sent while we were away, which the
+		 * catch-up at the join would then skip (the soak lost them).
+		 */
+		if (cv->nheld >= HELD_MAX) {
+			log_debug("session %s: a line left to the archive",
+			    cv->id);
+			return ROUTE_HANDLED;
+		}
 		cv->held = xreallocarray(cv->held, cv->nheld + 1,
 		    sizeof(*cv->held));
 		cv->held[cv->nheld++] = xmpp_stanza_clone(st);

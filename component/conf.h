@@ -192,6 +192,12 @@ struct conf {
 	int retention_days;
 	int database_line;
 
+	/* <limits> (ratelimit.c, subs.c) */
+	int visitor_burst, visitor_per_minute, merge_delay;
+	int host_burst, host_per_minute, office_burst, office_per_minute;
+	int max_subscribers, subscriber_days, max_watchers, watcher_hours;
+	int limits_line;
+
 	struct conf_jid *admins;
 	size_t nadmins;
 	struct conf_plugin_file *plugin_files;

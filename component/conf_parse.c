@@ -314,6 +314,15 @@ walk(struct conf_ctx *c, struct xnode *n, const char *name, void *obj)
 			conf_err(c, n->line, "<%s>: <%s> may appear only %d "
 			    "time%s", name, s->name, s->max,
 			    s->max > 1 ? "s" : "");
+		if (count == 0 && s->size == 0) {
+			/* an optional element left out: its defaults */
+			const struct conf_attr *a;
+
+			for (a = s->attrs; a->name; a++)
+				if (a->def)
+					conf_value_parse(c, s->name, a, a->def,
+					    n->line, obj);
+		}
 	}
 }
 

@@ -42,6 +42,31 @@ static const struct conf_attr database_attrs[] = {
 	{NULL, 0, 0, 0, 0, NULL, 0},
 };
 
+static const struct conf_attr limits_attrs[] = {
+	{"visitor-burst", A_INT, 0, 1, 10000, "20",
+	    F(struct conf, visitor_burst)},
+	{"visitor-per-minute", A_INT, 0, 1, 60000, "30",
+	    F(struct conf, visitor_per_minute)},
+	{"merge-delay", A_INT, 0, 1, 60, "3", F(struct conf, merge_delay)},
+	{"host-burst", A_INT, 0, 1, 100000, "300",
+	    F(struct conf, host_burst)},
+	{"host-per-minute", A_INT, 0, 1, 100000, "300",
+	    F(struct conf, host_per_minute)},
+	{"office-burst", A_INT, 0, 1, 100000, "100",
+	    F(struct conf, office_burst)},
+	{"office-per-minute", A_INT, 0, 1, 100000, "60",
+	    F(struct conf, office_per_minute)},
+	{"max-subscribers", A_INT, 0, 1, 1000000, "10000",
+	    F(struct conf, max_subscribers)},
+	{"subscriber-days", A_INT, 0, 1, 3650, "30",
+	    F(struct conf, subscriber_days)},
+	{"max-watchers", A_INT, 0, 1, 1000000, "10000",
+	    F(struct conf, max_watchers)},
+	{"watcher-hours", A_INT, 0, 1, 8760, "24",
+	    F(struct conf, watcher_hours)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
 static const struct conf_attr jid_attrs[] = {
 	{"jid", A_JID, 1, 0, 0, NULL, F(struct conf_jid, jid)},
 	{NULL, 0, 0, 0, 0, NULL, 0},
@@ -192,6 +217,8 @@ const struct conf_elem conf_schema[] = {
 	    CONF_NO_FIELD, component_attrs, "the component's domain and MUC"},
 	{"database", "accueil", 1, 1, 0, 0, 0, F(struct conf, database_line),
 	    CONF_NO_FIELD, database_attrs, "the SQLite database"},
+	{"limits", "accueil", 0, 1, 0, 0, 0, F(struct conf, limits_line),
+	    CONF_NO_FIELD, limits_attrs, "rate limits, caps and expiry"},
 	{"admin", "accueil", 0, 0,
 	    ARRAY(struct conf, struct conf_jid, admins, nadmins), CONF_NO_FIELD,
 	    jid_attrs, "an administrator"},

@@ -24,6 +24,7 @@
 #include "stanza.h"
 #include "status.h"
 #include "store.h"
+#include "subs.h"
 #include "util.h"
 
 /* Last state pushed per office id, to push only changes. */
@@ -34,43 +35,6 @@ struct pushed {
 
 static struct pushed *pushed;
 static size_t npushed;
-
-/*
- * Who sent a directed presence to a desk (the widget does, to learn the
- * state): they get the changes too, until they send unavailable.
- */
-#define MAX_WATCHERS 10000
-struct watcher {
-	char *office;
-	char *jid;
-};
-static struct watcher *watchers;
-static size_t nwatchers;
-
-static void
-watch(const char *office, const char *jid, int on)
-{
-	size_t i;
-
-	for (i = 0; i < nwatchers; i++)
-		if (strcmp(watchers[i].office, office) == 0 &&
-		    strcmp(watchers[i].jid, jid) == 0)
-			break;
-	if (!on) {
-		if (i < nwatchers) {
-			free(watchers[i].office);
-			free(watchers[i].jid);
-			watchers[i] = watchers[--nwatchers];
-		}
-		return;
-	}
-	if (i < nwatchers || nwatchers >= MAX_WATCHERS)
-		return;
-	watchers = xreallocarray(watchers, nwatchers + 1, sizeof(*watchers));
-	watchers[nwatchers].office = xstrdup(office);
-	watchers[nwatchers].jid = xstrdup(jid);
-	nwatchers++;
-}
 
 /* Fills buf with the presence status of o in lang. */
 static void
@@ -195,7 +159,7 @@ desk_resync(struct app *app)
 	for (i = 0; i < app->conf->noffices; i++)
 		pushed_state(app->conf->offices[i].id)->open =
 		    signature(app, &app->conf->offices[i]);
-	store_subscriber_foreach(app->store, NULL, push_one, app);
+	subs_foreach(app, NULL, push_one, app);
 }
 
 void
@@ -217,10 +181,8 @@ desk_refresh(struct app *app)
 			store_event(app->store, o->id, NULL, sig >= 1000 ?
 			    "office-open" : "office-closed", NULL);
 		}
-		store_subscriber_foreach(app->store, o->id, push_one, app);
-		for (size_t k = 0; k < nwatchers; k++)
-			if (strcmp(watchers[k].office, o->id) == 0)
-				push_one(o->id, watchers[k].jid, app);
+		subs_foreach(app, o->id, push_one, app);
+		subs_watchers_foreach(o->id, push_one, app);
 	}
 }
 
@@ -244,21 +206,13 @@ unavailable_one(const char *office, const char *jid, void *ud)
 void
 desk_shutdown(struct app *app)
 {
-	store_subscriber_foreach(app->store, NULL, unavailable_one, app);
+	subs_foreach(app, NULL, unavailable_one, app);
 }
 
 void
 desk_reset(void)
 {
 	size_t i;
-
-	for (i = 0; i < nwatchers; i++) {
-		free(watchers[i].office);
-		free(watchers[i].jid);
-	}
-	free(watchers);
-	watchers = NULL;
-	nwatchers = 0;
 
 	for (i = 0; i < npushed; i++)
 		free(pushed[i].id);
@@ -281,27 +235,39 @@ desk_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 	desk = xasprintf("%s@%s", r->office->id, app->conf->domain);
 	bare = stanza_bare(r->from);
 	if (type && strcmp(type, "unavailable") == 0)
-		watch(r->office->id, r->from, 0);
+		subs_watch(app, r->office->id, r->from, 0);
 	if (type == NULL || strcmp(type, "probe") == 0) {
 		/* directed presence or probe: answer with the state */
+		subs_seen(app, bare);
 		if (type == NULL)
-			watch(r->office->id, r->from, 1);
+			subs_watch(app, r->office->id, r->from, 1);
 		stanza_send(app, desk_presence(app, r->office, r->from,
 		    type == NULL ? lang : NULL));
 	} else if (strcmp(type, "subscribe") == 0) {
 		char *who = xstrdup(bare);
 
-		store_subscriber_add(app->store, r->office->id, who);
-		stanza_send(app, stanza_presence(app, desk, who,
-		    "subscribed"));
-		stanza_send(app, desk_presence(app, r->office, who, NULL));
+		if (subs_add(app, r->office->id, who) == 0)
+			stanza_send(app, stanza_presence(app, desk, who,
+			    "unsubscribed"));	/* the cap: refused */
+		else {
+			stanza_send(app, stanza_presence(app, desk, who,
+			    "subscribed"));
+			stanza_send(app, desk_presence(app, r->office, who,
+			    NULL));
+		}
 		free(who);
 	} else if (strcmp(type, "unsubscribe") == 0) {
 		char *who = xstrdup(bare);
 
-		store_subscriber_remove(app->store, r->office->id, who);
+		subs_remove(app, r->office->id, who);
 		stanza_send(app, stanza_presence(app, desk, who,
 		    "unsubscribed"));
+		free(who);
+	} else if (strcmp(type, "unsubscribed") == 0) {
+		/* they no longer want our presence: forget them */
+		char *who = xstrdup(bare);
+
+		subs_remove(app, r->office->id, who);
 		free(who);
 	}
 	free(desk);

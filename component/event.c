@@ -50,6 +50,8 @@ static const char *const names[EV__COUNT] = {
 	[EV_VIDEO_BOOKED] = "video-booked",
 	[EV_REQUEST_FILED] = "request-filed",
 	[EV_REQUEST_ANSWERED] = "request-answered",
+	[EV_VISITOR_LINE] = "visitor-line",
+	[EV_CONV_ASK] = "conv-ask",
 };
 
 const char *

@@ -59,6 +59,14 @@ enum event_kind {
 				 * promised delay in seconds) */
 	EV_REQUEST_ANSWERED,	/* an offline request was answered (office,
 				 * rowid, counsellor) */
+	EV_VISITOR_LINE,	/* a live visitor line was stored and may go
+				 * to the counsellor now: a subscriber that
+				 * answers HANDLED holds it (sent later,
+				 * merged; rowid, text) */
+	EV_CONV_ASK,		/* a visitor asks for a new conversation
+				 * (office, from: their JID): a subscriber
+				 * refusing sets result to the seconds to
+				 * wait */
 	EV__COUNT
 };
 

@@ -249,6 +249,27 @@ again(struct app *app, struct conv *cv, xmpp_stanza_t *st,
 	}
 }
 
+/* 1 if the rate limits refuse a new conversation now (the visitor told). */
+static int
+too_many(struct app *app, xmpp_stanza_t *st, const struct route *r,
+    const struct conf_office *o)
+{
+	const char *l = xmpp_stanza_get_attribute(st, "xml:lang");
+	struct event ev;
+	char *text;
+
+	event_prepare(&ev, EV_CONV_ASK, NULL, NULL);
+	ev.office = o->id;
+	ev.from = r->from;
+	if (event_fire(app, &ev) != EVENT_HANDLED)
+		return 0;
+	l = l && catalog_has_lang(l) ? l : o->default_lang;
+	text = catalog_aformat(l, MSG_TOO_MANY, ev.result);
+	desk_reply(app, st, o->id, text);
+	free(text);
+	return 1;
+}
+
 /* A new conversation from a first desk message. */
 static void
 start(struct app *app, xmpp_stanza_t *st, const struct route *r,
@@ -270,6 +291,8 @@ start(struct app *app, xmpp_stanza_t *st, const struct route *r,
 		    MSG_BUSY_NEW));
 		return;
 	}
+	if (too_many(app, st, r, o))
+		return;
 	if (x)
 		read_form(x, &p, &problems);
 	cv = conv_alloc();

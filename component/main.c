@@ -39,6 +39,8 @@
 #include "offline.h"
 #include "outbox.h"
 #include "persona.h"
+#include "ratelimit.h"
+#include "subs.h"
 #include "plugin.h"
 #include "router.h"
 #include "registry.h"
@@ -322,6 +324,7 @@ main(int argc, char *argv[])
 	persona_reload(&app);
 	/* the core's events and who listens, from the bottom up */
 	catchup_init();
+	ratelimit_init();
 	conv_init();
 	stats_init();
 	intake_init();
@@ -341,6 +344,7 @@ main(int argc, char *argv[])
 	transcript_init();
 	conv_load(&app);
 	canned_seed(&app);
+	subs_load(&app);
 	router_add(adhoc_route);
 	router_add(adhoc_conv_route);
 	router_add(review_route);
@@ -370,6 +374,8 @@ main(int argc, char *argv[])
 	link_timer_add(app.link, 1000, conv_tick, &app);
 	link_timer_add(app.link, 1000, vpresence_tick, &app);
 	link_timer_add(app.link, 1000, evplugins_tick, &app);
+	link_timer_add(app.link, 1000, ratelimit_tick, &app);
+	link_timer_add(app.link, 5 * 1000, subs_tick, &app);
 	link_timer_add(app.link, 1000, store_test_tick, &app);
 	store_test_tick(&app);
 	link_timer_add(app.link, 1000, outbox_tick, &app);
@@ -411,16 +417,20 @@ main(int argc, char *argv[])
 	}
 	outbox_shutdown(&app);
 	link_stop(app.link, 3000);
+	/* before the link's context goes: lines held for a catch-up are
+	 * stanzas of that context */
+	conv_free_all();
 	link_free(app.link);
 	xmpp_shutdown();
 	plugin_stop_all();
 	evplugins_stop();
 	desk_reset();
-	conv_free_all();
 	vpresence_free_all();
 	supervise_free_all();
 	resume_free_all();
 	followup_form_free();
+	ratelimit_free_all();
+	subs_free_all();
 	event_clear();
 	video_free_all();
 	staff_free_all();

@@ -205,6 +205,66 @@ flush_to_counsellor(struct app *app, struct conv *cv)
 	msgdb_rows_free(rows, n);
 }
 
+#define MERGE_MAX_LINES 100	/* lines in one merged message, at most */
+
+/*
+ * The visitor's pending lines go as merged messages, one per
+ * MERGE_MAX_LINES lines (each line on its own line); corrections go on
+ * their own. Rows still in flight are skipped, so a line is never sent
+ * twice, merged or not.
+ */
+void
+relay_flush_merged(struct app *app, struct conv *cv)
+{
+	struct msgdb_row *rows;
+	struct buf b = {0};
+	int64_t *ids;
+	size_t n, i, k = 0;
+	const char *first = NULL;
+
+	if (!relay_can(app, cv))
+		return;
+	n = msgdb_pending(app, cv, 1, &rows);
+	ids = xcalloc(n ? n : 1, sizeof(*ids));
+	for (i = 0; i <= n; i++) {
+		int end = i == n || k == MERGE_MAX_LINES;
+
+		if (i < n && (in_flight(rows[i].id) || rows[i].corrects > 0)) {
+			if (rows[i].corrects > 0 && !in_flight(rows[i].id)) {
+				char *rep = msgdb_relay_id_row(app,
+				    rows[i].corrects);
+
+				if (send_counsellor(app, cv, rows[i].body,
+				    rows[i].relay_id, rep, NULL) == 0)
+					track(app, rows[i].id);
+				free(rep);
+			}
+			continue;
+		}
+		if (end && k > 0) {
+			if (send_counsellor(app, cv, b.s, first, NULL,
+			    NULL) == 0) {
+				size_t j;
+
+				for (j = 0; j < k; j++)
+					track(app, ids[j]);
+			}
+			buf_free(&b);
+			memset(&b, 0, sizeof(b));
+			k = 0;
+		}
+		if (i == n)
+			break;
+		if (k == 0)
+			first = rows[i].relay_id;
+		buf_appendf(&b, "%s%s", k ? "\n" : "", rows[i].body);
+		ids[k++] = rows[i].id;
+	}
+	buf_free(&b);
+	free(ids);
+	msgdb_rows_free(rows, n);
+}
+
 /* ---- into the room -------------------------------------------------------- */
 
 static void

@@ -70,6 +70,13 @@ void relay_counsellor_state(struct app *app, struct conv *cv,
 /* Sends what is stored and not yet written: posts, visitor lines. */
 void relay_flush(struct app *app, struct conv *cv);
 
+/*
+ * Sends the visitor's pending lines to the counsellor merged, up to 100
+ * lines a message (rate limits: ratelimit.c). Marked relayed once
+ * written, like any line.
+ */
+void relay_flush_merged(struct app *app, struct conv *cv);
+
 /* After each loop iteration: rows the link has written are marked. */
 void relay_written(struct app *app);
 

@@ -17,6 +17,7 @@
 #include "stanza.h"
 #include "staff.h"
 #include "store.h"
+#include "subs.h"
 #include "util.h"
 
 struct resource {
@@ -315,12 +316,15 @@ staff_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 		track(app, c, r->from, type == NULL,
 		    type == NULL && show_available(st));
 	} else if (type && strcmp(type, "subscribe") == 0) {
-		store_subscriber_add(app->store, r->local, from_bare);
-		send_type(app, r->local, from_bare, "subscribed");
-		stanza_send(app, persona_presence(app, r->local, from_bare,
-		    NULL));
+		if (subs_add(app, r->local, from_bare) == 0)
+			send_type(app, r->local, from_bare, "unsubscribed");
+		else {
+			send_type(app, r->local, from_bare, "subscribed");
+			stanza_send(app, persona_presence(app, r->local,
+			    from_bare, NULL));
+		}
 	} else if (type && strcmp(type, "unsubscribe") == 0) {
-		store_subscriber_remove(app->store, r->local, from_bare);
+		subs_remove(app, r->local, from_bare);
 		send_type(app, r->local, from_bare, "unsubscribed");
 	} else if (type && strcmp(type, "subscribed") == 0 && c) {
 		log_info("staff: %s accepted the presence subscription of %s",
@@ -334,7 +338,10 @@ staff_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 			    "are available until they accept it again",
 			    from_bare, r->local);
 		set_subscribed(app, c, 0);
+	} else if (type && strcmp(type, "unsubscribed") == 0) {
+		subs_remove(app, r->local, from_bare);	/* not one of ours */
 	} else if (type && strcmp(type, "probe") == 0) {
+		subs_seen(app, from_bare);
 		stanza_send(app, persona_presence(app, r->local, r->from,
 		    NULL));
 	}

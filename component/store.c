@@ -402,57 +402,6 @@ store_event(struct store *st, const char *office, const char *session,
 	return step_done(st, s);
 }
 
-enum accueil_err
-store_subscriber_add(struct store *st, const char *office, const char *jid)
-{
-	sqlite3_stmt *s = store_stmt(st, "INSERT OR IGNORE INTO subscribers "
-	    "(office, jid, since) VALUES (?, ?, ?)");
-
-	if (s == NULL)
-		return ACCUEIL_ESTORE;
-	store_bind_text(s, 1, office);
-	store_bind_text(s, 2, jid);
-	sqlite3_bind_int64(s, 3, store_now());
-	return step_done(st, s);
-}
-
-enum accueil_err
-store_subscriber_remove(struct store *st, const char *office, const char *jid)
-{
-	sqlite3_stmt *s = store_stmt(st, "DELETE FROM subscribers WHERE "
-	    "office = ? AND jid = ?");
-
-	if (s == NULL)
-		return ACCUEIL_ESTORE;
-	store_bind_text(s, 1, office);
-	store_bind_text(s, 2, jid);
-	return step_done(st, s);
-}
-
-void
-store_subscriber_foreach(struct store *st, const char *office,
-    void (*fn)(const char *office, const char *jid, void *ud), void *ud)
-{
-	sqlite3_stmt *s = store_stmt(st, "SELECT office, jid FROM subscribers "
-	    "WHERE ?1 IS NULL OR office = ?1 ORDER BY office, jid");
-	struct strlist offices = {0}, jids = {0};
-	size_t i;
-
-	if (s == NULL)
-		return;
-	store_bind_text(s, 1, office);
-	/* collect first: fn may write to the store */
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		strlist_add(&offices, (const char *)sqlite3_column_text(s, 0));
-		strlist_add(&jids, (const char *)sqlite3_column_text(s, 1));
-	}
-	sqlite3_reset(s);
-	for (i = 0; i < jids.n; i++)
-		fn(offices.v[i], jids.v[i], ud);
-	strlist_free(&offices);
-	strlist_free(&jids);
-}
-
 char *
 store_kv_get(struct store *st, const char *key)
 {

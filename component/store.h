@@ -88,14 +88,7 @@ void store_rollback(struct store *st);
 enum accueil_err store_event(struct store *st, const char *office,
     const char *session, const char *kind, const char *detail);
 
-/* Presence subscribers of an office desk JID. */
-enum accueil_err store_subscriber_add(struct store *st, const char *office,
-    const char *jid);
-enum accueil_err store_subscriber_remove(struct store *st, const char *office,
-    const char *jid);
-/* Calls fn for each subscriber of office (all offices if office is NULL). */
-void store_subscriber_foreach(struct store *st, const char *office,
-    void (*fn)(const char *office, const char *jid, void *ud), void *ud);
+/* Presence subscribers: subs.c owns that table. */
 
 /* Small key/value state (e.g. the last purge time). */
 char *store_kv_get(struct store *st, const char *key);	/* caller frees */

@@ -242,6 +242,20 @@ const char *const store_migrations[] = {
 	" rating INTEGER,"
 	" UNIQUE (consent, kind));"
 	"CREATE INDEX followups_due ON followups(state, due);",
+	/*
+	 * 10: subs.c: when a subscriber was last heard of (unknown ones expire
+	 * after <limits subscriber-days>), and the widgets watching a desk
+	 * (full JIDs that sent it a directed presence), kept over restarts.
+	 */
+	"ALTER TABLE subscribers ADD COLUMN seen INTEGER;"
+	"UPDATE subscribers SET seen = since;"
+	"CREATE INDEX subscribers_seen ON subscribers(seen);"
+	"CREATE INDEX subscribers_jid ON subscribers(jid);"
+	"CREATE TABLE watchers ("
+	" office TEXT NOT NULL,"
+	" jid TEXT NOT NULL,"
+	" seen INTEGER NOT NULL,"
+	" PRIMARY KEY (office, jid));",
 };
 
 int

@@ -31,9 +31,12 @@ def from_v(v):
 
 
 def relayed_bodies(client, v, prefix, since=0):
-    """Bodies starting with prefix that client received from v, in order."""
-    return [body(s) for s in client.stanzas[since:]
-            if from_v(v)(s) and body(s).startswith(prefix)]
+    """Lines starting with prefix that client received from v, in order.
+    Past the visitor's burst (<limits>), lines come merged into one
+    message, one per line (test_limits.py checks that): each counts."""
+    return [line for s in client.stanzas[since:]
+            if from_v(v)(s) and body(s).startswith(prefix)
+            for line in body(s).split("\n")]
 
 
 def sequence_problems(got, expected):

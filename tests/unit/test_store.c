@@ -9,8 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app.h"
+#include "conf.h"
 #include "log.h"
 #include "store.h"
+#include "subs.h"
 #include "tap.h"
 
 static void
@@ -29,6 +32,10 @@ main(void)
 	enum accueil_err e;
 	struct store *st;
 	sqlite3_stmt *s;
+	struct app app = {0};
+	struct conf cf = {0};
+	char clockpath[64];
+	FILE *fp;
 	char *v;
 	int n = 0;
 
@@ -44,16 +51,50 @@ main(void)
 	    "the event is there");
 	ok(store_stmt(st, cached_sql) == store_stmt(st, cached_sql),
 	    "a statement is prepared once and reused");
-	store_subscriber_add(st, "cahors", "a@x");
-	store_subscriber_add(st, "cahors", "a@x");
-	store_subscriber_add(st, "cahors", "b@x");
-	store_subscriber_add(st, "figeac", "a@x");
-	store_subscriber_foreach(st, "cahors", count_cb, &n);
+	app.store = st;
+	app.conf = &cf;
+	cf.max_subscribers = 2;
+	cf.subscriber_days = 30;
+	cf.max_watchers = 2;
+	cf.watcher_hours = 24;
+	subs_add(&app, "cahors", "a@x");
+	subs_add(&app, "cahors", "a@x");
+	subs_add(&app, "cahors", "b@x");
+	subs_add(&app, "figeac", "a@x");
+	subs_foreach(&app, "cahors", count_cb, &n);
 	is_int(n, 2, "subscribers are unique per office");
-	store_subscriber_remove(st, "cahors", "a@x");
+	is_int(subs_add(&app, "cahors", "c@x"), 0,
+	    "a subscriber beyond max-subscribers is refused");
+	is_int(subs_add(&app, "cahors", "a@x"), 1,
+	    "one already there is still subscribed at the cap");
+	subs_remove(&app, "cahors", "a@x");
 	n = 0;
-	store_subscriber_foreach(st, NULL, count_cb, &n);
+	subs_foreach(&app, NULL, count_cb, &n);
 	is_int(n, 2, "unsubscribe removes one");
+	subs_watch(&app, "cahors", "w1@x/r", 1);
+	subs_watch(&app, "cahors", "w2@x/r", 1);
+	subs_watch(&app, "cahors", "w3@x/r", 1);
+	is_int((long)subs_watchers_count(), 2, "watchers are capped");
+	subs_load(&app);
+	is_int((long)subs_watchers_count(), 2, "watchers are read back");
+	subs_watch(&app, "cahors", "w1@x/r", 0);
+	is_int((long)subs_watchers_count(), 1, "unavailable ends a watcher");
+	snprintf(clockpath, sizeof(clockpath), "/tmp/accueil-clock-%ld",
+	    (long)getpid());
+	if ((fp = fopen(clockpath, "w")) != NULL) {
+		fprintf(fp, "+%d\n", 31 * 86400);
+		fclose(fp);
+	}
+	setenv("ACCUEIL_TEST_CLOCK", clockpath, 1);
+	subs_tick(&app);
+	unsetenv("ACCUEIL_TEST_CLOCK");
+	unlink(clockpath);
+	n = 0;
+	subs_foreach(&app, NULL, count_cb, &n);
+	is_int(n, 0, "unknown subscribers expire after subscriber-days");
+	is_int((long)subs_watchers_count(), 0,
+	    "silent watchers expire after watcher-hours");
+	subs_free_all();
 	store_kv_set(st, "k", "1");
 	store_kv_set(st, "k", "2");
 	v = store_kv_get(st, "k");
@@ -99,6 +140,9 @@ main(void)
 	if (st)
 		sqlite3_exec(store_db(st), "DROP TABLE canned; DROP TABLE followups; "
 		    "DROP TABLE consents; DROP TABLE outbox; "
+		    "DROP TABLE watchers; "
+		    "DROP INDEX subscribers_seen; DROP INDEX subscribers_jid; "
+		    "ALTER TABLE subscribers DROP COLUMN seen; "
 		    "DROP TABLE reviews; DROP TABLE stat_events; "
 		    "DROP TABLE room_nicks; DROP TABLE appointments; "
 		    "DROP TABLE requests; "
