@@ -161,6 +161,9 @@ enum msg {
 	MSG_MAX
 };
 
+/* catalog_staff.c: presence, canned answers and supervision, or NULL. */
+const char *catalog_staff_text(const char *lang, enum msg id);
+
 /* catalog_lang.c: the language and territory texts, or NULL. */
 const char *catalog_lang_text(const char *lang, enum msg id);
 
