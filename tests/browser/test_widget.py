@@ -735,10 +735,14 @@ def test_themes_and_zoom(server_cls, tmpdir):
     check_ring(first)
     forward = [s["label"] for s in focus_walk(browser)]
     assert forward[:2] == ["Votre prénom (facultatif)", "Randonnée"], forward
-    assert forward[-3:] == ["Votre e-mail (facultatif)",
+    assert forward[-4:] == ["Votre e-mail (facultatif)",
                             "J'accepte que l'office de tourisme m'écrive à cette adresse "
-                            "pour répondre à ma demande."[:60], "Envoyer ma question"], forward
-    assert len(forward) == 1 + 6 + 3, forward  # name, the six interests, e-mail to button
+                            "pour répondre à ma demande."[:60],
+                            "J'accepte que l'office me recontacte deux fois après cet "
+                            "échange (mon avis, puis si j'ai encore besoin d'aide)."[:60],
+                            "Envoyer ma question"], forward
+    # name, the six interests, e-mail, its two boxes (answer, follow-ups), button
+    assert len(forward) == 1 + 6 + 4, forward
     browser.click(QUESTION)
     back = [(s["tag"], s["label"]) for s in focus_walk(browser, back=True)]
     assert back == [("button", "Fermer la fenêtre de discussion"), ("select", "Langue")], back

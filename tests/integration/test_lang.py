@@ -293,8 +293,13 @@ def test_evaluation_through_routing(server_cls, tmpdir):
     # cannot fill a counsellor's max-chats during the run
     office_xml = office("cahors", "Office de Cahors", " ".join(LANGS),
                         'default-lang="fr"', max_wait=10)
+    # 352 visitors in about a minute and a half from one host: past the
+    # defaults of <limits> (60 new conversations a minute per office),
+    # which an office's real traffic never reaches
+    limits = ('<limits host-burst="1000" host-per-minute="1000" '
+              'office-burst="1000" office-per-minute="1000"/>')
     desk = Desk(server_cls, tmpdir, accounts=accounts, office_xml=office_xml,
-                max_chats={a: 20 for a in accounts})
+                max_chats={a: 20 for a in accounts}, extra_xml=[limits])
     staff = [desk.staff[a] for a in accounts]
     lines = eval_lines(step)
     right, wrong, declined_badly = 0, [], []

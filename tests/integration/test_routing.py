@@ -141,9 +141,12 @@ def presence_of(client, since=0, timeout=15, predicate=lambda p: True):
 
 def test_desk_presence_hours_holidays_availability(server_cls, tmpdir):
     clock = Clock(tmpdir, paris(2026, 11, 24, 10, 0))    # a Tuesday
+    # the clock jumps five weeks: past <limits subscriber-days> (30 by
+    # default), bob, an unknown JID silent all along, would be forgotten
     desk = Desk(server_cls, tmpdir, clock=clock, office_xml=office(
         hours='<hours days="mon-fri" open="09:00" close="18:00"/>',
-        extra='<holiday date="2026-12-25"/>'))
+        extra='<holiday date="2026-12-25"/>'),
+        extra_xml=['<limits subscriber-days="365"/>'])
     bob = Client(desk.server, "bob", "pw")
     since = bob.mark()
     bob.send_presence(to=DESK, type="subscribe")
