@@ -25,7 +25,6 @@
 #include "console.h"
 #include "conv.h"
 #include "desk.h"
-#include "hints.h"
 #include "intake.h"
 #include "link.h"
 #include "log.h"
@@ -44,6 +43,16 @@
 #include "stats.h"
 #include "store.h"
 #include "survey.h"
+#include "adhoc_conv.h"
+#include "canned.h"
+#include "evplugins.h"
+#include "followup.h"
+#include "outbox.h"
+#include "resume.h"
+#include "supervise.h"
+#include "territory.h"
+#include "transcript.h"
+#include "vpresence.h"
 #include "util.h"
 #include "video.h"
 
@@ -106,6 +115,8 @@ setup(void)
 	app.link = link_new(&ll);
 	app.ctx = link_ctx(app.link);
 	persona_reload(&app);
+	/* as main.c does, in its order (the e-mail worker aside: outbox_init
+	 * only readies libcurl; nothing is sent without a relay) */
 	catchup_init();
 	ratelimit_init();
 	conv_init();
@@ -113,23 +124,39 @@ setup(void)
 	intake_init();
 	survey_init();
 	offline_init();
-	hints_init();
+	evplugins_init();
 	routing_init();
+	territory_init();
 	video_init();
 	console_init();
 	desk_init();
+	vpresence_init();
+	supervise_init();
+	outbox_init();
+	followup_init();
+	followup_form_init();
+	transcript_init();
 	router_add(adhoc_route);
+	router_add(adhoc_conv_route);
 	router_add(review_route);
 	router_add(service_route);
 	router_add(persona_route);
 	router_add(room_setup_route);
 	router_add(room_route);
 	router_add(catchup_route);
+	router_add(resume_route);
+	router_add(followup_form_route);
+	router_add(followup_route);
 	router_add(intake_route);
+	router_add(supervise_route);
+	router_add(vpresence_route);
 	router_add(cmds_route);
 	router_add(console_route);
 	router_add(desk_route);
 	router_add(staff_route);
+	canned_seed(&app);
+	if (evplugins_start(&app, app.conf) < 0)
+		abort();
 	open_conversation();
 }
 
