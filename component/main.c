@@ -62,6 +62,7 @@
 #include "resume.h"
 #include "supervise.h"
 #include "vpresence.h"
+#include "wire.h"
 #include "weekly.h"
 
 #ifndef ACCUEIL_CONF_PATH
@@ -323,46 +324,11 @@ main(int argc, char *argv[])
 	app.ctx = link_ctx(app.link);
 	persona_reload(&app);
 	/* the core's events and who listens, from the bottom up */
-	catchup_init();
-	ratelimit_init();
-	conv_init();
-	stats_init();
-	intake_init();
-	survey_init();
-	offline_init();
-	evplugins_init();
-	routing_init();
-	territory_init();
-	video_init();
-	console_init();
-	desk_init();
-	vpresence_init();
-	supervise_init();
-	outbox_init();
-	followup_init();
-	followup_form_init();
-	transcript_init();
+	wire_hooks();
 	conv_load(&app);
 	canned_seed(&app);
 	subs_load(&app);
-	router_add(adhoc_route);
-	router_add(adhoc_conv_route);
-	router_add(review_route);
-	router_add(service_route);
-	router_add(persona_route);
-	router_add(room_setup_route);
-	router_add(room_route);
-	router_add(catchup_route);
-	router_add(resume_route);
-	router_add(followup_form_route);
-	router_add(followup_route);	/* before intake: a rating, STOP */
-	router_add(intake_route);
-	router_add(supervise_route);
-	router_add(vpresence_route);
-	router_add(cmds_route);
-	router_add(console_route);
-	router_add(desk_route);
-	router_add(staff_route);
+	wire_routes();
 	link_params_from(app.conf, &lp);
 	link_configure(app.link, &lp);
 	link_timer_add(app.link, 5 * 1000, desk_tick, &app);

@@ -115,45 +115,9 @@ setup(void)
 	app.link = link_new(&ll);
 	app.ctx = link_ctx(app.link);
 	persona_reload(&app);
-	/* as main.c does, in its order (the e-mail worker aside: outbox_init
-	 * only readies libcurl; nothing is sent without a relay) */
-	catchup_init();
-	ratelimit_init();
-	conv_init();
-	stats_init();
-	intake_init();
-	survey_init();
-	offline_init();
-	evplugins_init();
-	routing_init();
-	territory_init();
-	video_init();
-	console_init();
-	desk_init();
-	vpresence_init();
-	supervise_init();
-	outbox_init();
-	followup_init();
-	followup_form_init();
-	transcript_init();
-	router_add(adhoc_route);
-	router_add(adhoc_conv_route);
-	router_add(review_route);
-	router_add(service_route);
-	router_add(persona_route);
-	router_add(room_setup_route);
-	router_add(room_route);
-	router_add(catchup_route);
-	router_add(resume_route);
-	router_add(followup_form_route);
-	router_add(followup_route);
-	router_add(intake_route);
-	router_add(supervise_route);
-	router_add(vpresence_route);
-	router_add(cmds_route);
-	router_add(console_route);
-	router_add(desk_route);
-	router_add(staff_route);
+	/* as accueild does (wire.c) */
+	wire_hooks();
+	wire_routes();
 	canned_seed(&app);
 	if (evplugins_start(&app, app.conf) < 0)
 		abort();
