@@ -614,15 +614,33 @@ static const struct entry entries[] = {
 	}},
 };
 
+int
+catalog_lang_is(const char *code, const char *lang)
+{
+	return lang && strncmp(code, lang, 2) == 0 &&
+	    (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_');
+}
+
 static const struct entry *
 find(const char *lang)
 {
 	size_t i;
 
 	for (i = 0; lang && i < nitems(entries); i++)
-		if (strncmp(entries[i].lang, lang, 2) == 0 &&
-		    (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_'))
+		if (catalog_lang_is(entries[i].lang, lang))
 			return &entries[i];
+	return NULL;
+}
+
+/* A side table's text in lang, else English, else French, or NULL. */
+static const char *
+side_text(const char *(*fn)(const char *, enum msg), const char *lang,
+    enum msg id)
+{
+	const char *t;
+
+	if ((t = fn(lang, id)) || (t = fn("en", id)) || (t = fn("fr", id)))
+		return t;
 	return NULL;
 }
 
@@ -641,13 +659,10 @@ catalog_text(const char *lang, enum msg id)
 	if ((int)id < 0 || id >= MSG_MAX)
 		return "";
 	if (id >= MSG_VP_HERE && id <= MSG_SUP_STOPPED &&
-	    ((t = catalog_staff_text(lang, id)) ||
-	    (t = catalog_staff_text("en", id)) ||
-	    (t = catalog_staff_text("fr", id))))
+	    (t = side_text(catalog_staff_text, lang, id)) != NULL)
 		return t;
-	if (id >= MSG_LANG_NAME_OC && ((t = catalog_lang_text(lang, id)) ||
-	    (t = catalog_lang_text("en", id)) ||
-	    (t = catalog_lang_text("fr", id))))
+	if (id >= MSG_LANG_NAME_OC &&
+	    (t = side_text(catalog_lang_text, lang, id)) != NULL)
 		return t;
 	if (e && e->text[id])
 		return e->text[id];

@@ -161,6 +161,9 @@ enum msg {
 	MSG_MAX
 };
 
+/* 1 if lang ("ca", "ca-ES", "ca_ES") is the language code. */
+int catalog_lang_is(const char *code, const char *lang);
+
 /* catalog_staff.c: presence, canned answers and supervision, or NULL. */
 const char *catalog_staff_text(const char *lang, enum msg id);
 

@@ -62,8 +62,7 @@ catalog_lang_text(const char *lang, enum msg id)
 	if (lang == NULL || id < MSG_LANG_NAME_OC || id >= MSG_MAX)
 		return NULL;
 	for (i = 0; i < nitems(entries); i++)
-		if (strncmp(entries[i].lang, lang, 2) == 0 &&
-		    (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_'))
+		if (catalog_lang_is(entries[i].lang, lang))
 			return entries[i].text[id - MSG_LANG_NAME_OC];
 	return NULL;
 }
