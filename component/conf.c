@@ -17,6 +17,7 @@
 
 #include "conf.h"
 #include "conf_int.h"
+#include "map.h"
 #include "util.h"
 
 /* ---- freeing, table-driven ------------------------------------------ */
@@ -82,6 +83,10 @@ conf_free(struct conf *conf)
 	if (conf == NULL)
 		return;
 	free_children("accueil", conf);
+	if (conf->by_jid) {
+		map_free(conf->by_jid);
+		free(conf->by_jid);
+	}
 	if (conf->secret) {
 		explicit_bzero(conf->secret, strlen(conf->secret));
 		free(conf->secret);
@@ -164,12 +169,35 @@ const struct conf_counsellor *
 conf_counsellor_by_jid(const struct conf *conf, const char *bare)
 {
 	size_t i;
+	long k;
 
+	if (bare && conf->by_jid) {
+		k = map_count(conf->by_jid, bare);
+		return k > 0 ? &conf->counsellors[k - 1] : NULL;
+	}
 	for (i = 0; bare && i < conf->ncounsellors; i++)
 		if (conf->counsellors[i].jid &&
 		    strcasecmp(conf->counsellors[i].jid, bare) == 0)
 			return &conf->counsellors[i];
 	return NULL;
+}
+
+void
+conf_index(struct conf *conf)
+{
+	static unsigned long serials;
+	size_t i;
+
+	conf->serial = ++serials;
+	conf->by_jid = xcalloc(1, sizeof(*conf->by_jid));
+	conf->by_jid->fold = 1;
+	/* the first one wins, as the scan above did */
+	for (i = conf->ncounsellors; i-- > 0;)
+		if (conf->counsellors[i].jid) {
+			map_add(conf->by_jid, conf->counsellors[i].jid,
+			    (long)(i + 1) - map_count(conf->by_jid,
+			    conf->counsellors[i].jid));
+		}
 }
 
 const struct conf_plugin *

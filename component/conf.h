@@ -169,7 +169,11 @@ struct conf_territory {
 	int line;
 };
 
+struct map;
+
 struct conf {
+	unsigned long serial;	/* differs between any two loads */
+	struct map *by_jid;	/* counsellor bare JID -> index + 1 */
 	char *path;	/* as given */
 	char *dir;	/* directory of path, for relative paths */
 

@@ -104,4 +104,7 @@ extern const char *const conf_day_names[7];
  */
 void conf_check_semantics(struct conf_ctx *c);
 
+/* Numbers conf (serial) and indexes its counsellors by JID. */
+void conf_index(struct conf *conf);
+
 #endif

@@ -395,6 +395,7 @@ conf_load_buffer(const char *name, const char *dir, const char *data,
 		conf_free(conf);
 		return NULL;
 	}
+	conf_index(conf);
 	return conf;
 }
 

@@ -98,6 +98,7 @@ on_joined(struct app *app, struct event *ev, void *ud)
 		return EVENT_PASS;
 	if (!cv->invited) {
 		cv->invited = 1;
+		registry_update(cv);	/* now in its queue */
 		convdb_save(app, cv);
 		conv_invite(app, cv);
 		text = catalog_aformat(cv->lang, cv->name ? MSG_GREET_NAMED :

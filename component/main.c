@@ -333,6 +333,7 @@ main(int argc, char *argv[])
 	link_configure(app.link, &lp);
 	link_timer_add(app.link, 5 * 1000, desk_tick, &app);
 	link_timer_add(app.link, 2 * 1000, routing_tick, &app);
+	link_timer_add(app.link, 1000, routing_second, &app);
 	link_timer_add(app.link, 10 * 1000, appointments_tick, &app);
 	link_timer_add(app.link, 3600 * 1000, purge_tick, &app);
 	link_timer_add(app.link, 30 * 1000, weekly_tick, &app);
@@ -385,6 +386,7 @@ main(int argc, char *argv[])
 	link_stop(app.link, 3000);
 	/* before the link's context goes: lines held for a catch-up are
 	 * stanzas of that context */
+	routing_free_all();
 	conv_free_all();
 	link_free(app.link);
 	xmpp_shutdown();

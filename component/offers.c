@@ -18,9 +18,11 @@
 
 #include "app.h"
 #include "catalog.h"
+#include "cindex.h"
 #include "conf.h"
 #include "conv.h"
 #include "log.h"
+#include "map.h"
 #include "offers.h"
 #include "plugin.h"
 #include "relay.h"
@@ -29,76 +31,173 @@
 #include "util.h"
 
 
-/* Steps a count(*) statement; returns the count, 0 on failure. */
-static int
-count_int(struct app *app, sqlite3_stmt *st)
-{
-	int n = 0;
+/*
+ * The table, mirrored in memory so routing reads it without SQL: per
+ * conversation the counsellors offered it and each offer's state,
+ * loaded from the store the first time the conversation is asked
+ * about; per counsellor the open offers they hold, counted once at the
+ * first question and kept since. Every write below goes to both.
+ */
+struct offer {
+	char *jid;
+	char state;	/* 'o'pen, 't'aken, 'd'eclined, 'r'evoked */
+};
 
-	if (st && store_row(app->store, st) == 1) {
-		n = sqlite3_column_int(st, 0);
-		sqlite3_reset(st);
+struct convoffers {
+	struct offer *v;
+	size_t n;
+	int open;
+};
+
+static struct map by_conv;		/* id -> struct convoffers */
+static struct map held = {.fold = 1};	/* jid -> open offers */
+static int held_loaded;
+
+static void
+held_add(const char *jid, long delta)
+{
+	map_add(&held, jid, delta);
+	cidx_touch(jid);
+}
+
+static void
+load_held(struct app *app)
+{
+	sqlite3_stmt *st;
+
+	if (held_loaded)
+		return;
+	held_loaded = 1;
+	st = store_stmt(app->store, "SELECT counsellor, count(*) FROM offers "
+	    "WHERE state = 'open' GROUP BY counsellor");
+	while (st && store_row(app->store, st) == 1)
+		map_add(&held, (const char *)sqlite3_column_text(st, 0),
+		    sqlite3_column_int(st, 1));
+}
+
+static struct convoffers *
+conv_offers(struct app *app, const char *id)
+{
+	struct convoffers *co = map_get(&by_conv, id);
+	sqlite3_stmt *st;
+
+	if (co)
+		return co;
+	load_held(app);
+	co = xcalloc(1, sizeof(*co));
+	st = store_stmt(app->store, "SELECT counsellor, state FROM offers "
+	    "WHERE session = ?");
+	if (st)
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	while (st && store_row(app->store, st) == 1) {
+		const char *state = (const char *)sqlite3_column_text(st, 1);
+
+		co->v = xreallocarray(co->v, co->n + 1, sizeof(*co->v));
+		co->v[co->n].jid = xstrdup((const char *)
+		    sqlite3_column_text(st, 0));
+		co->v[co->n].state = state ? state[0] : 'r';
+		co->open += co->v[co->n].state == 'o';
+		co->n++;
 	}
-	return n;
+	map_set(&by_conv, id, co);
+	return co;
+}
+
+static struct offer *
+find(struct convoffers *co, const char *jid)
+{
+	size_t i;
+
+	for (i = 0; i < co->n; i++)
+		if (strcasecmp(co->v[i].jid, jid) == 0)
+			return &co->v[i];
+	return NULL;
+}
+
+/* Closes the open offer o with state (the counts follow). */
+static void
+close_offer(struct convoffers *co, struct offer *o, char state)
+{
+	if (o->state != 'o')
+		return;
+	o->state = state;
+	co->open--;
+	held_add(o->jid, -1);
+}
+
+static void
+free_offers(struct convoffers *co)
+{
+	size_t i;
+
+	for (i = 0; i < co->n; i++)
+		free(co->v[i].jid);
+	free(co->v);
+	free(co);
+}
+
+void
+offers_drop(const char *id)
+{
+	struct convoffers *co = map_del(&by_conv, id);
+	size_t i;
+
+	if (co == NULL)
+		return;
+	for (i = 0; i < co->n; i++)
+		close_offer(co, &co->v[i], 'r');
+	free_offers(co);
+}
+
+static void
+drop_one(const char *k, void *v, long n, void *ud)
+{
+	(void)k;
+	(void)n;
+	(void)ud;
+	free_offers(v);
+}
+
+void
+offers_free_all(void)
+{
+	map_foreach(&by_conv, drop_one, NULL);
+	map_free(&by_conv);
+	map_free(&held);
+	held_loaded = 0;
 }
 
 int
 offers_held(struct app *app, const char *jid)
 {
-	sqlite3_stmt *st = store_stmt(app->store, "SELECT count(*) FROM offers "
-	    "WHERE counsellor = ? AND state = 'open'");
-
-	if (st)
-		sqlite3_bind_text(st, 1, jid, -1, SQLITE_TRANSIENT);
-	return count_int(app, st);
+	load_held(app);
+	return (int)map_count(&held, jid);
 }
 
 int
 offers_open(struct app *app, const char *id)
 {
-	sqlite3_stmt *st = store_stmt(app->store, "SELECT count(*) FROM offers "
-	    "WHERE session = ? AND state = 'open'");
-
-	if (st)
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	return count_int(app, st);
+	return conv_offers(app, id)->open;
 }
 
 int
 offers_all(struct app *app, const char *id)
 {
-	sqlite3_stmt *st = store_stmt(app->store, "SELECT count(*) FROM offers "
-	    "WHERE session = ?");
-
-	if (st)
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	return count_int(app, st);
+	return (int)conv_offers(app, id)->n;
 }
 
 int
 offers_was_offered(struct app *app, const char *id, const char *jid)
 {
-	sqlite3_stmt *st = store_stmt(app->store, "SELECT count(*) FROM offers "
-	    "WHERE session = ? AND counsellor = ?");
-
-	if (st) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, jid, -1, SQLITE_TRANSIENT);
-	}
-	return count_int(app, st) > 0;
+	return find(conv_offers(app, id), jid) != NULL;
 }
 
 int
 offers_open_for(struct app *app, const char *id, const char *jid)
 {
-	sqlite3_stmt *st = store_stmt(app->store, "SELECT count(*) FROM offers "
-	    "WHERE session = ? AND counsellor = ? AND state = 'open'");
+	struct offer *o = find(conv_offers(app, id), jid);
 
-	if (st) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, jid, -1, SQLITE_TRANSIENT);
-	}
-	return count_int(app, st) > 0;
+	return o && o->state == 'o';
 }
 
 /* The offer message to c: who waits, where from, and their question. */
@@ -137,9 +236,13 @@ offers_make(struct app *app, const struct conv *s,
 	sqlite3_stmt *st = store_stmt(app->store, "INSERT OR IGNORE INTO "
 	    "offers (session, counsellor, at, state) VALUES (?, ?, ?, 'open')");
 	const struct conf_office *o;
+	struct convoffers *co;
 
 	if (st == NULL || c == NULL)
 		return 0;
+	co = conv_offers(app, s->id);
+	if (find(co, c->jid))
+		return 0;	/* offered before */
 	sqlite3_bind_text(st, 1, s->id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, c->jid, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, store_now());
@@ -147,6 +250,12 @@ offers_make(struct app *app, const struct conv *s,
 		return 0;
 	if (sqlite3_changes(store_db(app->store)) == 0)
 		return 0;	/* offered before */
+	co->v = xreallocarray(co->v, co->n + 1, sizeof(*co->v));
+	co->v[co->n].jid = xstrdup(c->jid);
+	co->v[co->n].state = 'o';
+	co->n++;
+	co->open++;
+	held_add(c->jid, 1);
 	store_event(app->store, s->office, s->id, "offered", c->jid);
 	send_offer(app, s, c);
 	if ((o = conf_office(app->conf, s->office)) != NULL)
@@ -159,30 +268,31 @@ void
 offers_revoke(struct app *app, struct conv *cv, const char *keep,
     enum msg why, const char *arg)
 {
-	sqlite3_stmt *st = store_stmt(app->store, "SELECT counsellor FROM "
-	    "offers WHERE session = ? AND state = 'open'");
+	struct convoffers *co = conv_offers(app, cv->id);
 	sqlite3_stmt *up;
-	struct strlist jids = {0};
 	size_t i;
 
-	if (st == NULL)
+	if (co->open == 0)
 		return;
-	sqlite3_bind_text(st, 1, cv->id, -1, SQLITE_TRANSIENT);
-	while (store_row(app->store, st) == 1)
-		strlist_add(&jids, (const char *)sqlite3_column_text(st, 0));
-	for (i = 0; i < jids.n; i++) {
-		const struct conf_counsellor *c =
-		    conf_counsellor_by_jid(app->conf, jids.v[i]);
+	for (i = 0; i < co->n; i++) {
+		struct offer *o = &co->v[i];
+		const struct conf_counsellor *c;
 		char *text;
 
-		if (c == NULL || (keep && strcasecmp(keep, c->jid) == 0))
+		if (o->state != 'o')
+			continue;
+		if (keep && strcasecmp(keep, o->jid) == 0) {
+			close_offer(co, o, 't');
+			continue;
+		}
+		close_offer(co, o, 'r');
+		if ((c = conf_counsellor_by_jid(app->conf, o->jid)) == NULL)
 			continue;
 		text = catalog_aformat(relay_staff_lang(c), why,
 		    arg ? arg : "");
 		relay_notice(app, cv, c, text);
 		free(text);
 	}
-	strlist_free(&jids);
 	up = store_stmt(app->store, "UPDATE offers SET state = CASE WHEN "
 	    "counsellor = ?2 THEN 'taken' ELSE 'revoked' END "
 	    "WHERE session = ?1 AND state = 'open'");
@@ -202,6 +312,7 @@ offers_forget(struct app *app, const char *id)
 	sqlite3_stmt *st = store_stmt(app->store, "DELETE FROM offers WHERE "
 	    "session = ?");
 
+	offers_drop(id);
 	if (st == NULL)
 		return;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -214,7 +325,12 @@ offers_decline(struct app *app, const char *id, const char *jid)
 	sqlite3_stmt *st = store_stmt(app->store, "UPDATE offers SET state = "
 	    "'declined' WHERE session = ? AND counsellor = ? AND state = "
 	    "'open'");
+	struct convoffers *co = conv_offers(app, id);
+	struct offer *o = find(co, jid);
 
+	if (o == NULL || o->state != 'o')
+		return 0;
+	close_offer(co, o, 'd');
 	if (st == NULL)
 		return 0;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -226,12 +342,27 @@ offers_decline(struct app *app, const char *id, const char *jid)
 	return 1;
 }
 
+static void
+revoke_jid(const char *k, void *v, long n, void *ud)
+{
+	struct convoffers *co = v;
+	struct offer *o = find(co, ud);
+
+	(void)k;
+	(void)n;
+	if (o)
+		close_offer(co, o, 'r');
+}
+
 void
 offers_revoke_held(struct app *app, const char *jid)
 {
 	sqlite3_stmt *st = store_stmt(app->store, "UPDATE offers SET "
 	    "state = 'revoked' WHERE counsellor = ? AND state = 'open'");
 
+	load_held(app);
+	map_foreach(&by_conv, revoke_jid, (void *)jid);
+	held_add(jid, -map_count(&held, jid));
 	if (st == NULL)
 		return;
 	sqlite3_bind_text(st, 1, jid, -1, SQLITE_TRANSIENT);

@@ -1,7 +1,9 @@
 /*
  * offers.h: who was offered which conversation, and in what state.
  *
- * The table offers belongs to this module: nobody else writes it. One
+ * The table offers belongs to this module: nobody else writes it. It is
+ * mirrored in memory, so every look-up below is O(1) or O(offers of one
+ * conversation) without SQL once a conversation was first asked about. One
  * row per conversation and counsellor, open until it is taken, declined
  * or revoked; rows survive a restart, so a counsellor is not offered the
  * same conversation twice and the waves go on where they stopped. Every
@@ -63,5 +65,14 @@ int offers_decline(struct app *app, const char *id, const char *jid);
 
 /* Revokes every open offer jid holds (they went offline), silently. */
 void offers_revoke_held(struct app *app, const char *jid);
+
+/*
+ * Conversation id is closed: its offers leave the memory mirror (the
+ * rows stay). Call after offers_revoke().
+ */
+void offers_drop(const char *id);
+
+/* Frees the mirror (at exit). */
+void offers_free_all(void);
 
 #endif

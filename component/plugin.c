@@ -363,6 +363,22 @@ plugin_routing_order(const char *name, const char *office, int offer_size,
 	return k < 1 ? 1 : k;
 }
 
+int
+plugin_routing_index(const char *name)
+{
+	struct running *r = running_named(name, ACCUEIL_PLUGIN_ROUTING);
+
+	if (r == NULL)
+		return PLUGIN_INDEX_NONE;
+	/* the built-ins' orders are the index's: no call needed per pick */
+	if (r->plugin == &accueil_plugin_ring_group ||
+	    r->plugin == &accueil_plugin_least_busy)
+		return PLUGIN_INDEX_LOAD;
+	if (r->plugin == &accueil_plugin_round_robin)
+		return PLUGIN_INDEX_TURN;
+	return PLUGIN_INDEX_NONE;
+}
+
 void
 plugin_routing_offered(const char *name, const char *office, const char *jid)
 {

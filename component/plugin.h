@@ -216,6 +216,15 @@ int plugin_is_routing(const char *name);
  */
 int plugin_routing_order(const char *name, const char *office,
     int offer_size, struct accueil_candidate *cands, size_t n);
+/*
+ * How routing may pick for the routing plugin called name without
+ * calling its order: PLUGIN_INDEX_LOAD (least busy, then longest idle,
+ * then rank: ring-group, least-busy), PLUGIN_INDEX_TURN (rank, after the
+ * last one offered: round-robin), or PLUGIN_INDEX_NONE (any other
+ * plugin: its order is called over every candidate).
+ */
+enum { PLUGIN_INDEX_NONE, PLUGIN_INDEX_LOAD, PLUGIN_INDEX_TURN };
+int plugin_routing_index(const char *name);
 void plugin_routing_offered(const char *name, const char *office,
     const char *jid);
 

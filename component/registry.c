@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cindex.h"
 #include "map.h"
 #include "registry.h"
 #include "stanza.h"
@@ -27,6 +28,7 @@ static struct map waiting_office;		/* office -> count */
 
 static struct conv **order;	/* open ones, arrival order */
 static size_t norder;
+static void (*watch)(struct conv *cv);	/* registry_watch() */
 static struct conv **dead;	/* removed, freed at reap */
 static size_t ndead;
 
@@ -96,11 +98,13 @@ recount(struct conv *cv)
 	if (cv->c_active && (want_active == NULL ||
 	    strcasecmp(want_active, cv->c_active) != 0)) {
 		map_add(&active, cv->c_active, -1);
+		cidx_touch(cv->c_active);
 		free(cv->c_active);
 		cv->c_active = NULL;
 	}
 	if (want_active && cv->c_active == NULL) {
 		map_add(&active, want_active, 1);
+		cidx_touch(want_active);
 		cv->c_active = want_active;
 		want_active = NULL;
 	}
@@ -119,6 +123,14 @@ recount(struct conv *cv)
 	}
 	free(want_active);
 	free(want_queue);
+	if (watch)
+		watch(cv);
+}
+
+void
+registry_watch(void (*fn)(struct conv *cv))
+{
+	watch = fn;
 }
 
 void

@@ -111,6 +111,12 @@ struct conv *conv_alloc(void);
 /* Frees cv and its strings; NULL is fine. Not for registered ones. */
 void conv_free(struct conv *cv);
 
+/*
+ * fn is called with each conversation added, updated or removed (after
+ * its counts moved): routing keeps its queues with it. One watcher.
+ */
+void registry_watch(void (*fn)(struct conv *cv));
+
 /* Indexes cv (id, room, visitor) and counts it. */
 void registry_add(struct conv *cv);
 

@@ -12,6 +12,13 @@
  * after max-wait or when the office closes. A visitor who left the room
  * is not offered: the ones behind move up and are told at once.
  *
+ * Decisions happen on events (an arrival, a take, an end, a decline, a
+ * transfer, a counsellor's availability): dispatch() walks the queues
+ * (queues.c) oldest visitor first and picks from the pools of able
+ * counsellors (cindex.c) in O(log n) per offer, without SQL; it stops
+ * a queue as soon as nobody can take its next visitor. The tick only
+ * fires what time decides: wider waves, alerts, the offline switch.
+ *
  * The offers themselves (who was offered what, the messages, their
  * closing) are in offers.c, which keeps them in the store so they
  * survive a restart; each conversation keeps here only what can be
@@ -26,7 +33,9 @@
 #include <strings.h>
 
 #include "app.h"
+#include "candidates.h"
 #include "catalog.h"
+#include "cindex.h"
 #include "conf.h"
 #include "conv.h"
 #include "convdb.h"
@@ -37,6 +46,7 @@
 #include "offers.h"
 #include "office.h"
 #include "plugin.h"
+#include "queues.h"
 #include "routing.h"
 #include "registry.h"
 #include "status.h"
@@ -49,93 +59,20 @@
 #define TRANSFER_WAVES 3	/* offer timeouts a transfer may take */
 #define DEFAULT_TAKE 60		/* seconds to take, before any history */
 
-struct rstate {
-	int64_t first_offer;	/* 0: no offer yet */
-	int told_pos;
-	long told_wait_min;
-};
 
-static struct rstate *
-rstate(struct conv *cv)
-{
-	if (cv->routing == NULL)
-		cv->routing = xcalloc(1, sizeof(struct rstate));
-	return cv->routing;
-}
 
+/* Forgets cv's timing and what it was told (it stays in its queue). */
 static void
 rstate_drop(struct conv *cv)
 {
-	free(cv->routing);
-	cv->routing = NULL;
-}
+	struct rstate *r = cv->routing;
 
-/* ---- who can take what -------------------------------------------------- */
-
-/* Whose counsellors a wave may reach (territory.h). */
-enum reach {
-	REACH_OFFICE,	/* the visitor's office */
-	REACH_POOLED,	/* pooled colleagues of the territory's other offices */
-	REACH_HANDOVER,	/* the open office the closed one hands over to */
-};
-
-static int
-eligible(struct app *app, const struct conf_counsellor *c, const char *office)
-{
-	return strlist_has(&c->offices, office) && staff_is_online(c->jid) &&
-	    !staff_is_paused(app, c->jid) &&
-	    registry_active(c->jid) + offers_held(app, c->jid) < c->max_chats;
-}
-
-/*
- * Fills cands with the counsellors who could be offered session s now,
- * speaking one of langs, not yet offered it, ordered by the office's
- * routing plugin. Returns how many; *wave is how many one wave adds.
- */
-static size_t
-candidates(struct app *app, const struct conv *s,
-    const struct conf_office *o, const struct strlist *langs,
-    const char *only, const char *except, struct accueil_candidate *out,
-    int *wave, enum reach reach, const struct conf_office *to)
-{
-	size_t i, k, n = 0;
-
-	for (i = 0; i < app->conf->ncounsellors; i++) {
-		const struct conf_counsellor *c = &app->conf->counsellors[i];
-		const char *office = o->id;
-		int speaks = 0;
-
-		if (reach == REACH_POOLED) {
-			if (!territory_pooled_for(app->conf, c, o))
-				continue;
-			office = territory_answering(app->conf, c, o->id);
-		} else if (reach == REACH_HANDOVER)
-			office = to->id;
-
-		if (only && strcmp(c->persona, only) != 0)
-			continue;
-		if (except && strcasecmp(c->jid, except) == 0)
-			continue;
-		for (k = 0; k < langs->n; k++)
-			if (strlist_has(&c->languages, langs->v[k]))
-				speaks = 1;
-		if (!speaks || !eligible(app, c, office) ||
-		    offers_was_offered(app, s->id, c->jid))
-			continue;
-		out[n].jid = c->jid;
-		out[n].load = registry_active(c->jid) +
-		    offers_held(app, c->jid);
-		out[n].idle = staff_idle_seconds(c->jid);
-		out[n].rank = (int)i;
-		n++;
-	}
-	*wave = plugin_routing_order(o->routing, o->id, o->offer_size, out, n);
-	if (*wave < 1) {
-		log_warnx("routing: no running routing plugin \"%s\"",
-		    o->routing);
-		*wave = o->offer_size;
-	}
-	return n;
+	if (r == NULL)
+		return;
+	r->first_offer = 0;
+	r->wave_done = 0;
+	r->told_pos = 0;
+	r->told_wait_min = 0;
 }
 
 /* Forgets every offer of cv and its timing: its next round starts afresh. */
@@ -146,67 +83,102 @@ forget_offers(struct app *app, struct conv *cv)
 	rstate_drop(cv);
 }
 
-/* Offers s to what its wave allows; returns offers sent now. */
+/*
+ * Offers s to what its wave allows; returns offers sent now, and in
+ * *found whether anyone at all could have been offered it (0: nobody,
+ * so nobody behind it in its queue either).
+ */
 static int
 widen(struct app *app, struct conv *s, const struct conf_office *o,
-    const struct conf_office *handover, int64_t now)
+    const struct conf_office *handover, int64_t now, int *found)
 {
-	struct rstate *r = rstate(s);
-	struct accueil_candidate *cands = xcalloc(app->conf->ncounsellors + 1,
-	    sizeof(*cands));
+	struct rstate *r = queues_state(s);
+	struct accueil_candidate *cands = NULL;
 	struct strlist langs = {0};
-	int wave, target, have, sent = 0, per_wave;
+	int wave, target, have, sent = 0, per_wave, n = -1;
 	long timeout = o->offer_timeout;
 	const char *only = NULL;
-	size_t n, i;
+	size_t i;
 
-	if (r->first_offer == 0 && offers_all(app, s->id) > 0)
+	*found = 1;
+	have = offers_all(app, s->id);
+	if (r->first_offer == 0 && have > 0)
 		r->first_offer = now;	/* offers from before a restart */
 	wave = r->first_offer ? 1 + (int)((now - r->first_offer) / timeout) : 1;
-	have = offers_all(app, s->id);
-
-	if (s->transfer_to) {
-		const struct conf_counsellor *to =
-		    conf_counsellor_by_persona(app->conf, s->transfer_to);
-
-		if (to) {
-			/* a named colleague, in any language they speak */
-			only = to->persona;
-			for (i = 0; i < to->languages.n; i++)
-				strlist_add(&langs, to->languages.v[i]);
-		} else
-			strlist_add(&langs, s->transfer_to);
-	} else
-		strlist_add(&langs, s->lang);
-	/* closed and handing over: the open office's counsellors */
-	n = candidates(app, s, o, &langs, only, s->transfer_from, cands,
-	    &per_wave, handover ? REACH_HANDOVER : REACH_OFFICE, handover);
-	/*
-	 * Nobody here speaks it (or, after the first wave, nobody left):
-	 * pooled colleagues of the territory, before the fallback.
-	 */
-	if (n == 0 && !s->transfer_to && (wave > 1 || have == 0))
-		n = candidates(app, s, o, &langs, NULL, NULL, cands, &per_wave,
-		    REACH_POOLED, NULL);
-	/*
-	 * Nobody left who speaks the language: after the first wave (or at
-	 * once when no speaker can take it at all), the fallback languages.
-	 */
-	if (n == 0 && !s->transfer_to && (wave > 1 || have == 0)) {
-		strlist_free(&langs);
-		for (i = 0; i < o->fallback_langs.n; i++)
-			if (strcmp(o->fallback_langs.v[i], s->lang) != 0)
-				strlist_add(&langs, o->fallback_langs.v[i]);
-		n = langs.n ? candidates(app, s, o, &langs, NULL, NULL, cands,
-		    &per_wave, handover ? REACH_HANDOVER : REACH_OFFICE,
-		    handover) : 0;
+	r->wave_done = wave;
+	/* the common case: the office's own speakers, from the index */
+	if (!s->transfer_to && handover == NULL) {
+		per_wave = plugin_routing_order(o->routing, o->id,
+		    o->offer_size, NULL, 0);
+		if (per_wave < 1)
+			per_wave = o->offer_size;
+		target = per_wave * wave;
+		if (have >= target && offers_open(app, s->id) > 0)
+			return 0;
+		if (have >= target)
+			target = have + per_wave;	/* all declined */
+		cands = xcalloc((size_t)(target - have) + 1, sizeof(*cands));
+		n = cand_pick(app, s, o, cands, target - have);
+		if (n == 0 && cidx_able_total() == 0) {
+			*found = 0;	/* nobody anywhere: no scan */
+			goto out;
+		}
+		if (n <= 0) {
+			free(cands);
+			cands = NULL;
+			n = -1;
+		}
 	}
-	target = per_wave * wave;
-	if (have >= target && offers_open(app, s->id) > 0)
-		goto out;
-	if (have >= target)
-		target = have + per_wave;	/* all declined: next ones */
-	for (i = 0; i < n && have < target; i++) {
+	if (n < 0) {
+		size_t m;
+
+		cands = xcalloc(app->conf->ncounsellors + 1, sizeof(*cands));
+		if (s->transfer_to) {
+			const struct conf_counsellor *to =
+			    conf_counsellor_by_persona(app->conf,
+			    s->transfer_to);
+
+			if (to) {
+				/* a named colleague, in any language */
+				only = to->persona;
+				for (i = 0; i < to->languages.n; i++)
+					strlist_add(&langs, to->languages.v[i]);
+			} else
+				strlist_add(&langs, s->transfer_to);
+		} else
+			strlist_add(&langs, s->lang);
+		m = cand_gather(app, s, o, &langs, only, s->transfer_from,
+		    cands, &per_wave, handover ? CAND_HANDOVER : CAND_OFFICE,
+		    handover);
+		/*
+		 * Nobody here speaks it (or, after the first wave, nobody
+		 * left): pooled colleagues of the territory, then the
+		 * office's fallback languages.
+		 */
+		if (m == 0 && !s->transfer_to && (wave > 1 || have == 0))
+			m = cand_gather(app, s, o, &langs, NULL, NULL, cands,
+			    &per_wave, CAND_POOLED, NULL);
+		if (m == 0 && !s->transfer_to && (wave > 1 || have == 0)) {
+			strlist_free(&langs);
+			for (i = 0; i < o->fallback_langs.n; i++)
+				if (strcmp(o->fallback_langs.v[i],
+				    s->lang) != 0)
+					strlist_add(&langs,
+					    o->fallback_langs.v[i]);
+			m = langs.n ? cand_gather(app, s, o, &langs, NULL,
+			    NULL, cands, &per_wave, handover ? CAND_HANDOVER :
+			    CAND_OFFICE, handover) : 0;
+		}
+		if (m == 0 && (wave > 1 || have == 0 || s->transfer_to))
+			*found = 0;
+		n = (int)m;
+		target = per_wave * wave;
+		if (have >= target && offers_open(app, s->id) > 0)
+			goto out;
+		if (have >= target)
+			target = have + per_wave;	/* all declined */
+	}
+	for (i = 0; i < (size_t)n && have < target; i++) {
 		const struct conf_counsellor *k = conf_counsellor_by_jid(
 		    app->conf, cands[i].jid);
 		struct event ev;
@@ -214,6 +186,7 @@ widen(struct app *app, struct conv *s, const struct conf_office *o,
 		if (offers_make(app, s, k)) {
 			have++;
 			sent++;
+			cand_offered(o, k);
 			event_prepare(&ev, EV_CONV_OFFERED, s, k);
 			event_fire(app, &ev);
 		}
@@ -246,73 +219,105 @@ alert_supervisors(struct app *app, struct conv *s,
 	    s->id, (long)(now - s->created));
 }
 
-/* ---- the pass ---------------------------------------------------------- */
+/* ---- decisions ------------------------------------------------------- */
 
-/* Transfers first, then arrival order. */
-static int
-by_priority(const void *a, const void *b)
+/*
+ * Offers what can be offered now. Transfers first, then the queues
+ * merged oldest visitor first (a counsellor who speaks two languages
+ * gets the one who waited longest); a queue leaves the walk as soon as
+ * nobody can take its next visitor, so with everyone busy a decision
+ * costs O(queues), whatever the length of the queues.
+ */
+static void
+dispatch(struct app *app, int64_t now)
 {
-	const struct conv *x = *(struct conv *const *)a;
-	const struct conv *y = *(struct conv *const *)b;
-	int px = x->transfer_to != NULL, py = y->transfer_to != NULL;
+	struct queue **qs;
+	size_t nq, i, nt, *at;
+	struct conv **tr;
+	int found;
 
-	if (px != py)
-		return py - px;
-	if (x->created != y->created)
-		return x->created < y->created ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	cand_sync(app, 0);
+	tr = queues_transfers(&nt);
+	for (i = 0; i < nt; i++)
+		if (!tr[i]->closed && tr[i]->transfer_to) {
+			const struct conf_office *o = conf_office(app->conf,
+			    tr[i]->office);
+
+			if (o) {
+				cand_sync(app, 0);
+				widen(app, tr[i], o, NULL, now, &found);
+			}
+		}
+	free(tr);
+	qs = queues_all(&nq);
+	at = xcalloc(nq + 1, sizeof(*at));
+	for (;;) {
+		struct conv *best = NULL, *cv;
+		const struct conf_office *o, *handover;
+		size_t bi = 0;
+
+		if (cidx_able_total() == 0)
+			break;	/* nobody able anywhere: nothing to decide */
+		for (i = 0; i < nq; i++) {
+			if (at[i] == SIZE_MAX ||
+			    (cv = queue_at(qs[i], at[i])) == NULL)
+				continue;
+			if (best == NULL || cv->created < best->created ||
+			    (cv->created == best->created &&
+			    cv->seq < best->seq)) {
+				best = cv;
+				bi = i;
+			}
+		}
+		if (best == NULL)
+			break;
+		o = conf_office(app->conf, best->office);
+		if (o == NULL) {
+			at[bi] = SIZE_MAX;
+			continue;
+		}
+		handover = office_is_open(o, now) ? NULL :
+		    territory_handover(app->conf, o, now);
+		found = 0;
+		if (office_is_open(o, now) || handover) {
+			cand_sync(app, 0);
+			widen(app, best, o, handover, now, &found);
+		}
+		if (!found)
+			at[bi] = SIZE_MAX;	/* nobody for the ones behind */
+		else if (best->routing && ((struct rstate *)
+		    best->routing)->q == qs[bi])
+			at[bi] = queue_rank(best) + 1;
+		/* else it left the queue: the next one took its place */
+	}
+	free(at);
 }
 
-/* What the visitor is told: position and expected wait, when they move. */
+/*
+ * What time decides for cv: a transfer nobody took, the office closed
+ * or the wait too long (offline), the supervisors' alert, a new wave.
+ */
 static void
-tell_position(struct app *app, struct conv *cv, const struct conf_office *o,
-    int position)
-{
-	struct rstate *r = rstate(cv);
-	struct desk_status ds;
-	long wait, mins;
-
-	/* told live once the visitor is there (EV_VISITOR_BACK) */
-	if (cv->visitors == 0)
-		return;
-	status_desk(app, o->id, &ds);
-	wait = (long)position * status_mean_take(app, o->id) /
-	    (ds.available > 0 ? ds.available : 1);
-	mins = (wait + 59) / 60;
-	if (position == r->told_pos && mins == r->told_wait_min)
-		return;
-	/*
-	 * First in line with someone free: the greeting already said a
-	 * counsellor is coming; otherwise the visitor hears where they
-	 * stand, and again when they move up or the wait changes.
-	 */
-	if ((r->told_pos == 0 && (position > 1 || ds.available == 0)) ||
-	    (r->told_pos != 0 && position != r->told_pos) ||
-	    mins > r->told_wait_min + 1 || mins + 1 < r->told_wait_min)
-		conv_queue_notice(app, cv, position, wait);
-	r->told_pos = position;
-	r->told_wait_min = mins;
-}
-
-static void
-route_one(struct app *app, struct conv *cv, int position, int64_t now)
+timeouts(struct app *app, struct conv *cv, int64_t now)
 {
 	const struct conf_office *o = conf_office(app->conf, cv->office);
 	const struct conf_office *handover;
 	struct rstate *r;
+	int found, wave;
 
 	if (o == NULL)
 		return;
-	r = rstate(cv);
+	r = queues_state(cv);
+	wave = r->first_offer ? 1 + (int)((now - r->first_offer) /
+	    o->offer_timeout) : 1;
 	if (cv->transfer_to) {
 		if (r->first_offer && now - r->first_offer >
 		    (int64_t)o->offer_timeout * TRANSFER_WAVES) {
 			offers_revoke(app, cv, NULL, MSG_OFFER_WITHDRAWN, NULL);
 			rstate_drop(cv);
 			conv_transfer_failed(app, cv);
-			return;
-		}
-		widen(app, cv, o, NULL, now);
+		} else if (wave > r->wave_done)
+			widen(app, cv, o, NULL, now, &found);
 		return;
 	}
 	/* closed: handed to an open office of the territory, if it says so */
@@ -329,67 +334,91 @@ route_one(struct app *app, struct conv *cv, int position, int64_t now)
 	if (!cv->alerted && o->nsupervisors &&
 	    now - cv->created >= o->alert_delay)
 		alert_supervisors(app, cv, o, now);
-	widen(app, cv, o, handover, now);
-	tell_position(app, cv, o, position);
+	if (wave > r->wave_done && r->first_offer) {
+		cand_sync(app, 0);
+		widen(app, cv, o, handover, now, &found);
+	}
 }
 
 static int in_pass, pass_again;
 
-/* One pass over the queues. */
+/* Runs fn once, and again if an event asked for a pass meanwhile. */
 static void
-pass(struct app *app)
+guarded(struct app *app, void (*fn)(struct app *, int64_t))
 {
-	int64_t now = store_now();
-	struct conv **all, **q;
-	struct map seen = {0};
-	size_t n, nq = 0, i;
+	if (!link_is_up(app->link))
+		return;
+	if (in_pass) {
+		pass_again = 1;
+		return;
+	}
+	in_pass = 1;
+	do {
+		pass_again = 0;
+		fn(app, store_now());
+	} while (pass_again);
+	in_pass = 0;
+}
 
+static void
+decide(struct app *app)
+{
+	guarded(app, dispatch);
+}
+
+/* The tick's work: every conversation's clocks, then a dispatch. */
+static void
+tick(struct app *app, int64_t now)
+{
+	struct conv **all;
+	size_t n, i;
+
+	/* a full re-read of the index, in case a change was not seen */
+	cand_sync(app, 1);
 	all = registry_list(&n);
-	q = xcalloc(n + 1, sizeof(*q));
+	for (i = 0; i < n; i++)
+		queues_place(all[i]);
 	for (i = 0; i < n; i++) {
-		struct conv *cv = all[i];
+		struct rstate *r = all[i]->routing;
 
-		if (cv->closed || !(cv->invited && cv->setup_done))
-			continue;	/* its room is still being set up */
-		if (conv_is_queued(cv) || (cv->state == CONV_ACTIVE &&
-		    cv->transfer_to))
-			q[nq++] = cv;
+		if (!all[i]->closed && r && r->node)
+			timeouts(app, all[i], now);
 	}
-	if (nq > 1)
-		qsort(q, nq, sizeof(*q), by_priority);
-	for (i = 0; i < nq; i++) {
-		char *k = xasprintf("%s/%s", q[i]->office, q[i]->lang);
-		int position = q[i]->transfer_to ? 1 : (int)map_add(&seen, k,
-		    1);
-
-		free(k);
-		if (!q[i]->closed)
-			route_one(app, q[i], position, now);
-	}
-	map_free(&seen);
-	free(q);
 	free(all);
+	queues_touch_all();	/* the expected waits may have changed */
+	dispatch(app, now);
 }
 
 int
 routing_tick(void *ud)
 {
+	guarded(ud, tick);
+	return 1;
+}
+
+int
+routing_second(void *ud)
+{
 	struct app *app = ud;
 
-	if (!link_is_up(app->link))
-		return 1;
-	if (in_pass) {
-		/* fired from within a pass: run it once more at its end */
-		pass_again = 1;
-		return 1;
-	}
-	in_pass = 1;
-	do {
-		pass_again = 0;
-		pass(app);
-	} while (pass_again);
-	in_pass = 0;
+	if (link_is_up(app->link))
+		queues_tell(app);
 	return 1;
+}
+
+void
+routing_free_all(void)
+{
+	struct conv **all;
+	size_t n, i;
+
+	all = registry_list(&n);
+	for (i = 0; i < n; i++)
+		queues_drop(all[i]);
+	free(all);
+	queues_free_all();
+	cand_free_all();
+	offers_free_all();
 }
 
 /* ---- events ----------------------------------------------------------- */
@@ -420,6 +449,7 @@ on_claim(struct app *app, struct event *ev, void *ud)
 		staff_note_taken(c->jid);
 		ev->result = TAKE_WON;
 		conv_take(app, cv, c);
+		decide(app);	/* the others' offers freed them */
 		return EVENT_HANDLED;
 	}
 	ev->result = TAKE_LOST;
@@ -436,7 +466,7 @@ on_decline(struct app *app, struct event *ev, void *ud)
 	(void)ud;
 	ev->result = offers_decline(app, ev->conv->id, ev->counsellor->jid);
 	if (ev->result)
-		routing_tick(app);
+		decide(app);
 	return EVENT_HANDLED;
 }
 
@@ -446,7 +476,7 @@ on_transfer(struct app *app, struct event *ev, void *ud)
 	(void)ud;
 	/* a new round of offers for this conversation */
 	forget_offers(app, ev->conv);
-	routing_tick(app);
+	decide(app);
 	return EVENT_PASS;
 }
 
@@ -477,7 +507,9 @@ on_closed(struct app *app, struct event *ev, void *ud)
 {
 	(void)ud;
 	offers_revoke(app, ev->conv, NULL, MSG_OFFER_WITHDRAWN, NULL);
-	rstate_drop(ev->conv);
+	offers_drop(ev->conv->id);
+	queues_drop(ev->conv);
+	decide(app);	/* its counsellor may take the next one at once */
 	return EVENT_PASS;
 }
 
@@ -486,7 +518,7 @@ on_change(struct app *app, struct event *ev, void *ud)
 {
 	(void)ev;
 	(void)ud;
-	routing_tick(app);
+	decide(app);
 	return EVENT_PASS;
 }
 
@@ -497,13 +529,16 @@ on_staff(struct app *app, struct event *ev, void *ud)
 	/* offers held by someone who left go to others */
 	if (!ev->flag)
 		offers_revoke_held(app, ev->counsellor->jid);
-	routing_tick(app);
+	cidx_touch(ev->counsellor->jid);
+	queues_touch_all();	/* the expected waits change */
+	decide(app);
 	return EVENT_PASS;
 }
 
 void
 routing_init(void)
 {
+	registry_watch(queues_place);
 	event_hook(EV_CONV_CLAIM, on_claim, 0, NULL);
 	event_hook(EV_CONV_DECLINE, on_decline, 0, NULL);
 	event_hook(EV_CONV_TRANSFER, on_transfer, 0, NULL);
@@ -511,6 +546,7 @@ routing_init(void)
 	event_hook(EV_VISITOR_AWAY, on_away, 10, NULL);
 	event_hook(EV_CONV_CLOSED, on_closed, 0, NULL);
 	event_hook(EV_CONV_READY, on_change, 0, NULL);
+	event_hook(EV_CONV_ENDED, on_change, 0, NULL);
 	event_hook(EV_QUEUE_CHANGED, on_change, 0, NULL);
 	event_hook(EV_STAFF_CHANGED, on_staff, 10, NULL);
 }

@@ -2,7 +2,7 @@
  * routing.h: queues, offers and takes.
  *
  * Waiting sessions form one first-come-first-served queue per office and
- * language (transfers go first). routing_tick() walks them: it offers
+ * language (transfers go first). Events walk them: routing offers
  * each session to counsellors who speak its language, are available, not
  * paused and under max-chats, ordered by the office's routing strategy
  * (ring-group by default: offer-size at once, least busy first, then
@@ -28,7 +28,17 @@ struct app;
  */
 void routing_init(void);
 
-/* Timer: offers, widening, alerts, offline switch, queue notices. */
+/*
+ * Timer (2 s): what time decides (wider waves, alerts, the offline
+ * switch), then a dispatch; offers themselves go out on events.
+ */
 int routing_tick(void *app);
+
+/* Timer (1 s): visitors whose place in a queue moved are told. */
+int routing_second(void *app);
+
+/* Frees routing's memory (queues, index, offers mirror); at exit, after
+ * the conversations were written. */
+void routing_free_all(void);
 
 #endif

@@ -9,9 +9,11 @@
 
 #include "app.h"
 #include "catalog.h"
+#include "cindex.h"
 #include "conf.h"
 #include "event.h"
 #include "log.h"
+#include "map.h"
 #include "persona.h"
 #include "router.h"
 #include "stanza.h"
@@ -36,6 +38,12 @@ struct last_taken {
 static struct last_taken *taken;
 static size_t ntaken;
 static int64_t started;
+
+/* O(1) look-ups for routing: available resources per bare JID, the
+ * pause flag as stored, the index of taken by JID */
+static struct map online_res = {.fold = 1};
+static struct map paused_flag = {.fold = 1};	/* value: "1", "0" (static) */
+static struct map taken_at = {.fold = 1};	/* count: index + 1 */
 /* Tells the modules above that c can (or no longer can) take chats. */
 static void
 changed(struct app *app, const struct conf_counsellor *c, int online)
@@ -50,12 +58,21 @@ changed(struct app *app, const struct conf_counsellor *c, int online)
 int
 staff_is_online(const char *bare)
 {
+	return bare && map_count(&online_res, bare) > 0;
+}
+
+/* Counts bare's available resources again into the online map. */
+static void
+recount_online(const char *bare)
+{
+	long n = 0;
 	size_t i;
 
 	for (i = 0; i < nres; i++)
 		if (strcasecmp(res[i].bare, bare) == 0 && res[i].available)
-			return 1;
-	return 0;
+			n++;
+	map_add(&online_res, bare, n - map_count(&online_res, bare));
+	cidx_touch(bare);
 }
 
 void
@@ -69,6 +86,8 @@ staff_free_all(void)
 	free(taken);
 	taken = NULL;
 	ntaken = 0;
+	map_free(&taken_at);
+	map_free(&paused_flag);
 }
 
 void
@@ -83,6 +102,8 @@ staff_forget(void)
 	free(res);
 	res = NULL;
 	nres = 0;
+	map_free(&online_res);
+	cidx_touch_all();
 }
 
 /* Updates one resource; returns the counsellor's online state after. */
@@ -114,6 +135,7 @@ track(struct app *app, const struct conf_counsellor *c, const char *full,
 		}
 		res[i].available = available;
 	}
+	recount_online(c->jid);
 	after = staff_is_online(c->jid);
 	if (before != after) {
 		log_info("staff: %s is now %s", c->jid,
@@ -203,9 +225,16 @@ staff_resync(struct app *app)
 int
 staff_is_paused(struct app *app, const char *bare)
 {
-	char *k = xasprintf("paused:%s", bare), *v = store_kv_get(app->store, k);
-	int r = v && strcmp(v, "1") == 0;
+	const char *cached = map_get(&paused_flag, bare);
+	char *k, *v;
+	int r;
 
+	if (cached)
+		return cached[0] == '1';
+	k = xasprintf("paused:%s", bare);
+	v = store_kv_get(app->store, k);
+	r = v && strcmp(v, "1") == 0;
+	map_set(&paused_flag, bare, r ? "1" : "0");
 	free(k);
 	free(v);
 	return r;
@@ -218,6 +247,8 @@ staff_set_paused(struct app *app, const struct conf_counsellor *c, int paused)
 	int was = staff_is_paused(app, c->jid);
 
 	store_kv_set(app->store, k, paused ? "1" : "0");
+	map_set(&paused_flag, c->jid, paused ? "1" : "0");
+	cidx_touch(c->jid);
 	free(k);
 	if (was == paused)
 		return;
@@ -231,31 +262,36 @@ staff_set_paused(struct app *app, const struct conf_counsellor *c, int paused)
 long
 staff_idle_seconds(const char *bare)
 {
-	int64_t now = store_now();
-	size_t i;
+	int64_t now = store_now(), at = staff_taken_at(bare);
 
 	if (started == 0)
 		started = now;
-	for (i = 0; i < ntaken; i++)
-		if (strcasecmp(taken[i].jid, bare) == 0)
-			return (long)(now - taken[i].at);
-	return (long)(now - started);
+	return (long)(now - (at ? at : started));
+}
+
+int64_t
+staff_taken_at(const char *bare)
+{
+	long i = map_count(&taken_at, bare);
+
+	return i > 0 ? taken[i - 1].at : 0;
 }
 
 void
 staff_note_taken(const char *bare)
 {
-	size_t i;
+	long i = map_count(&taken_at, bare);
 
-	for (i = 0; i < ntaken; i++)
-		if (strcasecmp(taken[i].jid, bare) == 0) {
-			taken[i].at = store_now();
-			return;
-		}
+	cidx_touch(bare);
+	if (i > 0) {
+		taken[i - 1].at = store_now();
+		return;
+	}
 	taken = xreallocarray(taken, ntaken + 1, sizeof(*taken));
 	taken[ntaken].jid = xstrdup(bare);
 	taken[ntaken].at = store_now();
 	ntaken++;
+	map_add(&taken_at, bare, (long)ntaken);
 }
 
 void

@@ -10,6 +10,8 @@
 #ifndef ACCUEIL_STAFF_H
 #define ACCUEIL_STAFF_H
 
+#include <stdint.h>
+
 #include <strophe.h>
 
 struct app;
@@ -43,6 +45,9 @@ void staff_set_paused(struct app *app, const struct conf_counsellor *c,
 /* Seconds since the counsellor last took a chat (or since start). */
 long staff_idle_seconds(const char *bare_jid);
 void staff_note_taken(const char *bare_jid);
+
+/* When bare_jid last took a chat (store clock), 0 if never since start. */
+int64_t staff_taken_at(const char *bare_jid);
 
 /*
  * Sends counsellor c a private notice from the JID from (their persona or
