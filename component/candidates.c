@@ -113,6 +113,7 @@ cand_sync(struct app *app, int all)
 
 	if (index_serial != app->conf->serial) {
 		cidx_clear();
+		map_free(&last_turn);	/* its JIDs were the old conf's */
 		for (i = 0; i < app->conf->ncounsellors; i++) {
 			const struct conf_counsellor *c =
 			    &app->conf->counsellors[i];

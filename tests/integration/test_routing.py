@@ -133,6 +133,36 @@ def test_queue_positions(server_cls, tmpdir):
     assert abandoned == 1, abandoned
 
 
+def test_freed_counsellor_offered_at_once(server_cls, tmpdir):
+    """A counsellor who ends a chat gets the next offer at once, not at
+    the next routing tick (2 s): three times in a row under 0.7 s."""
+    desk = Desk(server_cls, tmpdir, max_chats={"marie": 1},
+                office_xml=office(max_wait="3600"))
+    marie = desk.staff["marie"]
+    vs = []
+    for n in range(4):
+        v = Visitor(desk, nick=f"V{n}")
+        v.ask(f"Bonjour, question {n} sur la navette de Rocamadour")
+        vs.append(v)
+        if n == 0:
+            marie.send_message(offer_to(marie, "question 0"), "Bonjour 0.")
+            v.wait_room(lambda s: "Bonjour 0." in body(s))
+    for n in range(1, 4):
+        vs[n].wait_room(lambda s: (q := s.xml.find(NS_QUEUE)) is not None)
+    took = []
+    for n in range(1, 4):
+        sm = marie.mark()
+        t0 = time.monotonic()
+        marie.send_message(offer_to(marie, f"question {n - 1}"), "/fin")
+        offer = offer_to(marie, f"question {n}", since=sm, timeout=10)
+        took.append(time.monotonic() - t0)
+        marie.send_message(offer, f"Bonjour {n}.")
+        vs[n].wait_room(lambda s, n=n: f"Bonjour {n}." in body(s))
+    print(f"# end -> next offer: {', '.join(f'{t * 1000:.0f}' for t in took)}"
+          " ms")
+    assert max(took) < 0.7, f"next offer waited for a tick: {took}"
+
+
 def presence_of(client, since=0, timeout=15, predicate=lambda p: True):
     return client.wait_for(
         lambda s: s.name == "presence" and str(s["from"].bare) == DESK
@@ -320,4 +350,5 @@ if __name__ == "__main__":
     run([test_languages_and_fallback, test_queue_positions,
          test_desk_presence_hours_holidays_availability,
          test_offer_widening_and_alert, test_offline_request_and_answer,
-         test_transfer_to_catalan, test_pause_decline_and_restart])
+         test_transfer_to_catalan, test_pause_decline_and_restart,
+         test_freed_counsellor_offered_at_once])
