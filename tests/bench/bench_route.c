@@ -3,8 +3,11 @@
  * grow, on the structures accueild decides with (queues of oset.c,
  * pools of cindex.c), with no XMPP and no SQL in the way.
  *
- *   tests/bench/bench_route [iterations]
+ *   tests/bench/bench_route [iterations [waiting counsellors]]
  *
+ * With a size given, only that one (for valgrind --tool=callgrind:
+ * instructions per decision are the difference of two iteration counts
+ * divided by their difference).
  * For each size (waiting visitors Q, counsellors C, max-chats 3), one
  * decision is what dispatch() does when a counsellor frees up: the
  * oldest waiting visitor (the queue's head), the best able counsellor
@@ -203,6 +206,13 @@ main(int argc, char **argv)
 
 	if (iterations < BATCH * 4)
 		iterations = BATCH * 4;
+	if (argc > 3) {
+		struct result r = run(atoi(argv[2]), atoi(argv[3]), iterations);
+
+		printf("%s waiting, %s counsellors: %.0f ns per decision\n",
+		    argv[2], argv[3], r.mean);
+		return 0;
+	}
 	printf("routing decision (head of queue + pick + offer/take + "
 	    "arrival/end), %d decisions per size, ns\n", iterations);
 	printf("%9s %11s %10s %10s %10s %10s %8s\n", "waiting", "counsellors",
