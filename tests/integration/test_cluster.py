@@ -1,0 +1,477 @@
+#!/usr/bin/python3
+"""A region on a two-node ejabberd cluster: two territories, each its own
+accueild and component domain, on different Erlang nodes of one cluster.
+
+Layout (everything on loopback, in the test's temp directory):
+
+    epmd                 private, on a free port, 127.0.0.1 only
+    node 1, node 2       ejabberd 23 nodes (-sname ...@localhost), same
+                         cookie, node 2 joined to node 1 (join_cluster);
+                         each node has its own config, spool, logs, ports
+                         and listens for both territories' components
+    territory "lot"      accueil.ot.example, salons.ot.example,
+                         visit.ot.example (the shipped config/ejabberd.yml);
+                         its accueild connects to node 1
+    territory "causses"  accueil.causses.example, salons.causses.example,
+                         visit.causses.example (the same snippet with those
+                         names); its accueild connects to node 2
+    ot.example           the staff host, one account table for the region
+
+test_cross_node_conversations: a visitor on node 1 answered by a
+counsellor on node 2 (lot), a visitor on node 2 answered by a counsellor on
+node 1 (causses), and a same-node conversation (lot's second office) as the
+baseline; relay latency per direction is printed as TAP comments.
+
+test_node_stops_and_returns: node 2 stops. Lot keeps working (its
+same-node conversation, a new visitor, the counsellor who was on node 2
+logs in again on node 1 and gets every line written meanwhile, once);
+causses' accueild loses its link, a counsellor's line to it is refused
+with an error (not dropped in silence); node 2 starts again, causses'
+accueild reconnects by itself, the visitor rejoins the room and both sides
+get every later line once, and nothing said before is delivered again.
+
+Prosody has no clustering: on Prosody the tests are skipped. If Erlang
+distribution cannot start here (epmd, cookie, join), they are skipped with
+the reason.
+"""
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import time
+
+import harness
+from harness import (Accueild, Client, HarnessError, Skip, free_ports,
+                     pause, port_open, run, wait_until)
+
+STAFF_DOMAIN = harness.STAFF_DOMAIN
+NS_CONF = "jabber:x:conference"
+NS_MUC = "http://jabber.org/protocol/muc"
+LATENCY_LINES = 20
+
+
+def comment(text):
+    """A TAP comment now (the figures of the run)."""
+    print(f"# {text}", flush=True)
+
+
+# --------------------------------------------------------------------------
+# The cluster
+
+
+class Territory:
+    """One territory: its component, MUC and visitor domains, its secret."""
+
+    def __init__(self, key, suffix, offices):
+        self.key = key
+        self.suffix = suffix
+        self.component_domain = f"accueil.{suffix}"
+        self.muc_domain = f"salons.{suffix}"
+        self.visit_domain = f"visit.{suffix}"
+        self.secret = secrets.token_hex(16)
+        self.offices = offices
+
+    def snippet(self, component_port, http_port):
+        """config/ejabberd.yml for this territory: the shipped names
+        replaced by the territory's, ACL and access names made unique (the
+        included files are merged into one configuration), this node's
+        ports and the territory's secret."""
+        text = (harness.REPO / "config" / "ejabberd.yml").read_text()
+        for old, new in (("port: 5347", f"port: {component_port}"),
+                         ("port: 5285", f"port: {http_port}"),
+                         ('password: "CHANGE-ME-to-a-long-random-secret"',
+                          f'password: "{self.secret}"')):
+            if text.count(old) != 1:
+                raise HarnessError(f"config/ejabberd.yml: expected {old!r} once")
+            text = text.replace(old, new)
+        if self.suffix != "ot.example":
+            for old in ("visit.ot.example", "salons.ot.example",
+                        "accueil.ot.example"):
+                text = text.replace(old, old.replace("ot.example", self.suffix))
+            text = re.sub(r"\baccueil_(component|rooms)\b",
+                          rf"accueil_\1_{self.key}", text)
+        return text
+
+
+class ClusterNode(harness.EjabberdServer):
+    """An ejabberd node meant to be clustered: Erlang distribution through
+    a private epmd (ERL_EPMD_PORT) instead of the harness's fixed
+    ERL_DIST_PORT, whose nodes can only reach nodes on that same port.
+    Listens for every territory's component and BOSH on its own ports."""
+
+    def __init__(self, tmpdir, label, cookie, epmd_port, territories):
+        self.name = f"ejabberd{label}"  # the directory under tmpdir
+        super().__init__(tmpdir)
+        self.label = label
+        self.cookie = cookie
+        self.epmd_port = epmd_port
+        self.territories = territories
+        self.node = f"accueil{secrets.token_hex(3)}n{label}@localhost"
+        used = {self.c2s_port, self.component_port, self.http_port,
+                self.dist_port, epmd_port}
+        # the first territory uses the harness's ports, the others new ones
+        self.ports = {territories[0].key: (self.component_port, self.http_port)}
+        for t in territories[1:]:
+            pair = tuple(free_ports(2, exclude=used))
+            used.update(pair)
+            self.ports[t.key] = pair
+
+    def __repr__(self):
+        return f"<ejabberd node {self.node} c2s={self.c2s_port}>"
+
+    def _write_config(self):
+        includes = []
+        for t in self.territories:
+            path = self.dir / f"accueil-{t.key}.yml"
+            path.write_text(t.snippet(*self.ports[t.key]))
+            includes.append(path)
+        main = harness.render("ejabberd.yml.in", snippet="@SNIPPETS@",
+                              loglevel=self.loglevel, c2s_port=self.c2s_port)
+        line = 'include_config_file: "@SNIPPETS@"'
+        if main.count(line) != 1:
+            raise HarnessError(f"ejabberd.yml.in: expected {line!r} once")
+        main = main.replace(line, "include_config_file:\n" + "".join(
+            f'  - "{p}"\n' for p in includes))
+        self.config_path.write_text(main)
+        (self.dir / "ejabberdctl.cfg").write_text(
+            f"export ERL_EPMD_PORT={self.epmd_port}\n"
+            "ERL_EPMD_ADDRESS=127.0.0.1\n"
+            'ERL_OPTIONS="-env ERL_CRASH_DUMP_BYTES 0 -start_epmd false'
+            " -kernel inet_dist_use_interface {127,0,0,1}"
+            f' -setcookie {self.cookie}"\n')
+        (self.dir / "inetrc").write_text(
+            '{lookup,["file","native"]}.\n'
+            '{host,{127,0,0,1}, ["localhost"]}.\n')
+        self._give_to_ejabberd()
+
+    def ctl(self, *args, timeout=60):
+        return self._ctl(*args, timeout=timeout)
+
+    def for_territory(self, territory):
+        """What Accueild and Client read from a server, for one territory
+        on this node."""
+        return TerritoryView(self, territory)
+
+
+class TerritoryView:
+    """A territory as seen through one node: the attributes Accueild and
+    Client take from a server object."""
+
+    def __init__(self, node, territory):
+        self.node = node
+        self.territory = territory
+        self.c2s_port = node.c2s_port
+        self.component_port = node.ports[territory.key][0]
+        self.component_domain = territory.component_domain
+        self.muc_domain = territory.muc_domain
+        self.visit_domain = territory.visit_domain
+        self.staff_domain = STAFF_DOMAIN
+        self.secret = territory.secret
+
+
+class Epmd:
+    """A private epmd on 127.0.0.1:port, in the foreground, for this test
+    only (never the machine's on 4369)."""
+
+    kind = "server"
+
+    def __init__(self, tmpdir, port):
+        self.port = port
+        self.log_path = os.path.join(tmpdir, "epmd.log")
+        self.proc = None
+        harness.REGISTRY.add(self)
+
+    def start(self):
+        env = dict(os.environ, ERL_EPMD_ADDRESS="127.0.0.1",
+                   ERL_EPMD_PORT=str(self.port))
+        self.proc = harness._spawn(["epmd", "-port", str(self.port),
+                                    "-address", "127.0.0.1"],
+                                   self.log_path, cwd="/", env=env)
+        try:
+            wait_until(lambda: self.proc.poll() is not None or port_open(self.port),
+                       10, f"epmd on port {self.port}")
+        except TimeoutError as exc:
+            raise Skip(f"a private epmd does not start here: {exc}") from None
+        if self.proc.poll() is not None:
+            raise Skip("a private epmd does not start here: "
+                       + " ".join(harness.tail(self.log_path, 5)))
+        return self
+
+    def names(self):
+        proc = subprocess.run(["epmd", "-port", str(self.port), "-names"],
+                              capture_output=True, text=True, timeout=10,
+                              env=dict(os.environ, ERL_EPMD_PORT=str(self.port)))
+        return proc.stdout
+
+    def cleanup(self, check=False):
+        if self.proc is not None:
+            harness._terminate(self.proc, 5)
+            self.proc = None
+
+    def diagnostics(self):
+        return [f"--- epmd on {self.port}"] + harness.tail(self.log_path, 10)
+
+
+LOT = ("lot", "ot.example", ("cahors", "figeac"))
+CAUSSES = ("causses", "causses.example", ("millau",))
+
+# account: (persona, name, office, territory)
+COUNSELLORS = {
+    "marie": ("claire", "Claire", "cahors"),
+    "lea": ("lea", "Léa", "figeac"),
+    "jordi": ("nuria", "Núria", "millau"),
+}
+
+
+def office_xml(office):
+    return (f'<office id="{office}" name="Office de tourisme de {office.title()}" '
+            'timezone="Europe/Paris" languages="fr en" default-lang="fr" '
+            'fallback-langs="en fr" answer-delay="24" offer-size="2" '
+            'offer-timeout="45" alert-delay="120" max-wait="600" bot="adam">'
+            '<hours days="mon-sun" open="00:00" close="24:00"/></office>')
+
+
+def counsellor_xml(account):
+    persona, name, office = COUNSELLORS[account]
+    return (f'<counsellor jid="{account}@{STAFF_DOMAIN}" persona="{persona}" '
+            f'name="{name}" title="Conseiller" languages="fr en" lang="fr" '
+            f'max-chats="3" offices="{office}"/>')
+
+
+class Region:
+    """epmd, two clustered nodes, two territories with their accueild."""
+
+    def __init__(self, server_cls, tmpdir):
+        if server_cls is not harness.EjabberdServer:
+            raise Skip(f"{server_cls.name} has no clustering; the region test "
+                       "runs on ejabberd")
+        if shutil.which("epmd") is None:
+            raise Skip("no epmd on this machine (erlang-base)")
+        self.tmpdir = tmpdir
+        self.lot = Territory(*LOT)
+        self.causses = Territory(*CAUSSES)
+        territories = [self.lot, self.causses]
+        cookie = secrets.token_hex(16)
+        (epmd_port,) = free_ports(1)
+        self.node1 = ClusterNode(tmpdir, 1, cookie, epmd_port, territories)
+        self.node2 = ClusterNode(tmpdir, 2, cookie, epmd_port, territories)
+        self.epmd = Epmd(tmpdir, epmd_port).start()
+        harness.install_cleanup_hooks()
+        began = time.monotonic()
+        self.node1.start()
+        self.node2.start()
+        self.start_seconds = time.monotonic() - began
+        self.join_seconds = self.join()
+        for account in list(COUNSELLORS) + ["admin"]:
+            self.node1.create_user(account, "pw")
+        self.daemons = {}
+
+    def join(self):
+        """node 2 joins node 1's cluster; returns the seconds it took until
+        both nodes list each other and node 2 serves again."""
+        began = time.monotonic()
+        joined = self.node2.ctl("join_cluster", self.node1.node, timeout=120)
+        if joined.returncode != 0:
+            why = (joined.stdout + joined.stderr).strip()
+            if "pang" in why or "not" in why.lower():
+                raise Skip(f"ejabberd clustering does not start here: {why} "
+                           f"(epmd names: {self.epmd.names().strip()})")
+            raise HarnessError(f"join_cluster failed ({joined.returncode}): {why}")
+        both = {self.node1.node, self.node2.node}
+
+        def listed(node):
+            out = node.ctl("list_cluster", timeout=30)
+            return out.returncode == 0 and both <= set(out.stdout.split())
+        wait_until(lambda: listed(self.node1) and listed(self.node2), 60,
+                   "both nodes in list_cluster", interval=0.5)
+        self.node2._wait_listening(60, alive=lambda: True)
+        wait_until(lambda: self.node2.ctl("status", timeout=30).returncode == 0,
+                   60, "node 2 status after the join", interval=0.5)
+        return time.monotonic() - began
+
+    def start_daemon(self, territory, node, accounts):
+        offices = "\n".join(office_xml(o) for o in territory.offices)
+        daemon = Accueild(node.for_territory(territory), self.tmpdir,
+                          name=f"accueild-{territory.key}",
+                          office_xml=offices,
+                          extra_xml=[counsellor_xml(a) for a in accounts])
+        daemon.start()
+        daemon.wait_log(r"accueild ready", from_start=True, timeout=20)
+        self.daemons[territory.key] = daemon
+        return daemon
+
+    def counsellor(self, account, territory, node):
+        """Log a counsellor in on `node`; wait until the territory's daemon
+        sees them available."""
+        daemon = self.daemons[territory.key]
+        daemon.mark_log()
+        client = Client(node.for_territory(territory), account, "pw")
+        daemon.wait_log(rf"staff: {account}@{STAFF_DOMAIN} is now available",
+                        timeout=20)
+        return client
+
+
+def body(stanza):
+    return stanza["body"] or ""
+
+
+def is_from_v(stanza):
+    return stanza.name == "message" and str(stanza["from"]).startswith("v-")
+
+
+class Visitor:
+    """An anonymous visitor of one territory, logged in on one node."""
+
+    def __init__(self, region, territory, node, nick):
+        self.territory = territory
+        self.node = node
+        self.client = Client(node.for_territory(territory), anonymous=True)
+        self.nick = nick
+        self.room = self.password = None
+
+    def ask(self, office, text):
+        since = self.client.mark()
+        self.client.send_message(f"{office}@{self.territory.component_domain}",
+                                 text, lang="fr")
+        inv = self.client.wait_for(
+            lambda s: s.name == "message" and s.xml.find(f"{{{NS_CONF}}}x") is not None,
+            timeout=20, since=since)
+        x = inv.xml.find(f"{{{NS_CONF}}}x")
+        self.room, self.password = x.get("jid"), x.get("password")
+        self.join()
+
+    def join(self):
+        since = self.client.mark()
+        self.client.send_presence(
+            to=f"{self.room}/{self.nick}",
+            extra_xml=f'<x xmlns="{NS_MUC}"><password>{self.password}</password>'
+                      '<history maxstanzas="0"/></x>')
+        return self.client.wait_for(
+            lambda s: s.name == "presence" and str(s["from"]).startswith(self.room + "/")
+            and (str(s["from"]) == f"{self.room}/{self.nick}" or s["type"] == "error"),
+            timeout=15, since=since)
+
+    def say(self, text):
+        return self.client.send_message(self.room, text, type="groupchat")
+
+    def wait_room(self, predicate, timeout=15, since=0):
+        return self.client.wait_for(
+            lambda s: s.name == "message" and str(s["from"]).startswith(self.room + "/")
+            and predicate(s), timeout=timeout, since=since)
+
+
+def open_conversation(visitor, office, counsellor, question, answer):
+    """The visitor asks, the counsellor takes the offer and answers; returns
+    the v- JID the counsellor writes to."""
+    visitor.ask(office, question)
+    offer = counsellor.wait_for(lambda s: is_from_v(s) and question[:20] in body(s),
+                                timeout=20)
+    v = str(offer["from"].bare)
+    counsellor.send_message(v, answer)
+    visitor.wait_room(lambda s: answer in body(s), timeout=20)
+    return v
+
+
+def exchange(visitor, counsellor, v, tag, count=LATENCY_LINES):
+    """`count` lines each way, one at a time; returns the one-way delays
+    (seconds) visitor → counsellor and counsellor → visitor."""
+    up, down = [], []
+    for i in range(count):
+        text = f"{tag} visiteur {i}"
+        since = counsellor.mark()
+        sent = time.monotonic()
+        visitor.say(text)
+        counsellor.wait_for(lambda s: is_from_v(s) and body(s) == text,
+                            timeout=15, since=since)
+        up.append(time.monotonic() - sent)
+        text = f"{tag} conseil {i}"
+        since = visitor.client.mark()
+        sent = time.monotonic()
+        counsellor.send_message(v, text)
+        visitor.wait_room(lambda s: body(s) == text, timeout=15, since=since)
+        down.append(time.monotonic() - sent)
+    return up, down
+
+
+def ms(values):
+    """'p50 X ms, max Y ms' of a list of seconds."""
+    return (f"p50 {statistics.median(values) * 1000:.1f} ms, "
+            f"max {max(values) * 1000:.1f} ms")
+
+
+def chat_delays(sender, receiver, tag, count=LATENCY_LINES):
+    """One-way delays of plain chat messages between two staff clients (no
+    accueild in the path)."""
+    delays = []
+    for i in range(count):
+        text = f"{tag} {i}"
+        since = receiver.mark()
+        sent = time.monotonic()
+        sender.send_message(receiver.jid, text)
+        receiver.wait_for(lambda s: s.name == "message" and body(s) == text,
+                          timeout=15, since=since)
+        delays.append(time.monotonic() - sent)
+    return delays
+
+
+def received(client, text):
+    """How many messages with exactly this body the client got."""
+    return sum(1 for s in client.stanzas if s.name == "message" and body(s) == text)
+
+
+# --------------------------------------------------------------------------
+# Tests
+
+
+def test_cross_node_conversations(server_cls, tmpdir):
+    region = Region(server_cls, tmpdir)
+    n1, n2, lot, causses = region.node1, region.node2, region.lot, region.causses
+    comment(f"two nodes started in {region.start_seconds:.1f} s, "
+            f"join_cluster until both list each other: {region.join_seconds:.1f} s")
+    region.start_daemon(lot, n1, ["marie", "lea"])
+    region.start_daemon(causses, n2, ["jordi"])
+    marie = region.counsellor("marie", lot, n2)    # lot's component on node 1
+    lea = region.counsellor("lea", lot, n1)
+    jordi = region.counsellor("jordi", causses, n1)  # causses' on node 2
+    # lot: visitor on node 1, counsellor on node 2
+    v1 = Visitor(region, lot, n1, "Paul")
+    c1 = open_conversation(v1, "cahors", marie,
+                           "Bonjour, le marché de Cahors est-il le samedi ?",
+                           "Oui, le samedi matin, place de la cathédrale.")
+    # causses: visitor on node 2, counsellor on node 1
+    v3 = Visitor(region, causses, n2, "Inès")
+    c3 = open_conversation(v3, "millau", jordi,
+                           "Bonjour, peut-on visiter le viaduc de Millau ?",
+                           "Oui, l'aire du viaduc est ouverte tous les jours.")
+    # lot, same node (baseline): visitor, component and counsellor on node 1
+    v2 = Visitor(region, lot, n1, "Anne")
+    c2 = open_conversation(v2, "figeac", lea,
+                           "Bonjour, le musée Champollion ouvre à quelle heure ?",
+                           "À 10 h 30, tous les jours sauf le lundi.")
+    figures = {
+        "lot, all on node 1": exchange(v2, lea, c2, "même"),
+        "lot, counsellor on node 2": exchange(v1, marie, c1, "croisé"),
+        "causses, counsellor on node 1": exchange(v3, jordi, c3, "inverse"),
+    }
+    for what, (up, down) in figures.items():
+        comment(f"relay {what}: visitor→counsellor {ms(up)}; "
+                f"counsellor→visitor {ms(down)} ({LATENCY_LINES} lines each)")
+    same = chat_delays(lea, jordi, "n1→n1")
+    cross = chat_delays(lea, marie, "n1→n2")
+    comment(f"plain chat, no accueild: same node {ms(same)}; cross node {ms(cross)}")
+    for (up, down) in figures.values():
+        assert max(up + down) < 5, "a relayed line took more than 5 s"
+    # every line arrived once
+    for tag, counsellor, visitor in (("même", lea, v2), ("croisé", marie, v1),
+                                     ("inverse", jordi, v3)):
+        for i in range(LATENCY_LINES):
+            assert received(counsellor, f"{tag} visiteur {i}") == 1, (tag, i)
+            assert received(visitor.client, f"{tag} conseil {i}") == 1, (tag, i)
+
+
+if __name__ == "__main__":
+    run([test_cross_node_conversations])
