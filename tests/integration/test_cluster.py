@@ -39,7 +39,7 @@ import os
 import re
 import secrets
 import shutil
-import signal
+import sqlite3
 import statistics
 import subprocess
 import time
@@ -201,6 +201,24 @@ class Epmd:
                        + " ".join(harness.tail(self.log_path, 5)))
         return self
 
+    def probe(self, cookie):
+        """Start and stop a bare Erlang node registered with this epmd: if
+        Erlang distribution cannot start here, skip with its words."""
+        argv = ["erl", "-sname", f"accueilprobe{secrets.token_hex(3)}@localhost",
+                "-setcookie", cookie, "-start_epmd", "false",
+                "-kernel", "inet_dist_use_interface", "{127,0,0,1}",
+                "-noshell", "-eval", 'io:format("~s~n", [node()]), halt().']
+        env = dict(os.environ, ERL_EPMD_PORT=str(self.port))
+        try:
+            proc = subprocess.run(argv, capture_output=True, text=True,
+                                  timeout=30, env=env, cwd="/")
+        except subprocess.TimeoutExpired:
+            raise Skip("Erlang distribution does not start here "
+                       "(a probe node hung for 30 s)") from None
+        if proc.returncode != 0 or "@localhost" not in proc.stdout:
+            raise Skip("Erlang distribution does not start here: "
+                       + " ".join((proc.stdout + proc.stderr).split())[-300:])
+
     def names(self):
         proc = subprocess.run(["epmd", "-port", str(self.port), "-names"],
                               capture_output=True, text=True, timeout=10,
@@ -260,6 +278,7 @@ class Region:
         self.node1 = ClusterNode(tmpdir, 1, cookie, epmd_port, territories)
         self.node2 = ClusterNode(tmpdir, 2, cookie, epmd_port, territories)
         self.epmd = Epmd(tmpdir, epmd_port).start()
+        self.epmd.probe(cookie)
         harness.install_cleanup_hooks()
         began = time.monotonic()
         self.node1.start()
@@ -277,21 +296,25 @@ class Region:
         joined = self.node2.ctl("join_cluster", self.node1.node, timeout=120)
         if joined.returncode != 0:
             why = (joined.stdout + joined.stderr).strip()
-            if "pang" in why or "not" in why.lower():
-                raise Skip(f"ejabberd clustering does not start here: {why} "
-                           f"(epmd names: {self.epmd.names().strip()})")
+            if re.search(r"pang|ping|connect|nodedown", why, re.I):
+                raise Skip(f"the ejabberd nodes cannot reach each other here: "
+                           f"{why} (epmd names: {self.epmd.names().strip()})")
             raise HarnessError(f"join_cluster failed ({joined.returncode}): {why}")
         both = {self.node1.node, self.node2.node}
-
-        def listed(node):
-            out = node.ctl("list_cluster", timeout=30)
-            return out.returncode == 0 and both <= set(out.stdout.split())
-        wait_until(lambda: listed(self.node1) and listed(self.node2), 60,
+        wait_until(lambda: self.cluster_nodes(self.node1) == both
+                   and self.cluster_nodes(self.node2) == both, 60,
                    "both nodes in list_cluster", interval=0.5)
         self.node2._wait_listening(60, alive=lambda: True)
         wait_until(lambda: self.node2.ctl("status", timeout=30).returncode == 0,
                    60, "node 2 status after the join", interval=0.5)
         return time.monotonic() - began
+
+    @staticmethod
+    def cluster_nodes(node):
+        """The running nodes of the cluster as `node` sees them (empty if
+        it does not answer)."""
+        out = node.ctl("list_cluster", timeout=30)
+        return set(out.stdout.split()) if out.returncode == 0 else set()
 
     def start_daemon(self, territory, node, accounts):
         offices = "\n".join(office_xml(o) for o in territory.offices)
@@ -304,14 +327,15 @@ class Region:
         self.daemons[territory.key] = daemon
         return daemon
 
-    def counsellor(self, account, territory, node):
-        """Log a counsellor in on `node`; wait until the territory's daemon
-        sees them available."""
+    def counsellor(self, account, territory, node, wait=True):
+        """Log a counsellor in on `node`; with wait, wait until the
+        territory's daemon sees them available."""
         daemon = self.daemons[territory.key]
         daemon.mark_log()
         client = Client(node.for_territory(territory), account, "pw")
-        daemon.wait_log(rf"staff: {account}@{STAFF_DOMAIN} is now available",
-                        timeout=20)
+        if wait:
+            daemon.wait_log(rf"staff: {account}@{STAFF_DOMAIN} is now available",
+                            timeout=20)
         return client
 
 
@@ -473,5 +497,148 @@ def test_cross_node_conversations(server_cls, tmpdir):
             assert received(visitor.client, f"{tag} conseil {i}") == 1, (tag, i)
 
 
+def error_condition(stanza):
+    """The defined condition of an error stanza, or None."""
+    error = stanza.xml.find("{jabber:client}error")
+    if error is None:
+        return None
+    for child in error:
+        if child.tag.startswith("{urn:ietf:params:xml:ns:xmpp-stanzas}") \
+                and not child.tag.endswith("}text"):
+            return child.tag.split("}")[1]
+    return "undefined-condition"
+
+
+def visitor_rows(daemon, v):
+    """(body, relayed) of the visitor lines stored for the session of the
+    v- JID `v`, in order."""
+    conn = sqlite3.connect(str(daemon.dir / "accueil.db"), timeout=5)
+    try:
+        return conn.execute("SELECT body, relayed FROM messages WHERE session = ? "
+                            "AND role = 'visitor' ORDER BY id",
+                            (v.split("@")[0],)).fetchall()
+    finally:
+        conn.close()
+
+
+def test_node_stops_and_returns(server_cls, tmpdir):
+    region = Region(server_cls, tmpdir)
+    n1, n2, lot, causses = region.node1, region.node2, region.lot, region.causses
+    region.start_daemon(lot, n1, ["marie", "lea"])
+    causses_d = region.start_daemon(causses, n2, ["jordi"])
+    marie = region.counsellor("marie", lot, n2)
+    lea = region.counsellor("lea", lot, n1)
+    jordi = region.counsellor("jordi", causses, n1)
+    v1 = Visitor(region, lot, n1, "Paul")
+    c1 = open_conversation(v1, "cahors", marie,
+                           "Bonjour, le marché de Cahors est-il le samedi ?",
+                           "Oui, le samedi matin.")
+    v2 = Visitor(region, lot, n1, "Anne")
+    c2 = open_conversation(v2, "figeac", lea,
+                           "Bonjour, le musée Champollion ouvre à quelle heure ?",
+                           "À 10 h 30.")
+    v3 = Visitor(region, causses, n2, "Inès")
+    c3 = open_conversation(v3, "millau", jordi,
+                           "Bonjour, peut-on visiter le viaduc de Millau ?",
+                           "Oui, tous les jours.")
+    for visitor, counsellor, v, tag in ((v1, marie, c1, "avant1"),
+                                        (v2, lea, c2, "avant2"),
+                                        (v3, jordi, c3, "avant3")):
+        exchange(visitor, counsellor, v, tag, count=3)
+
+    # node 2 crashes (SIGKILL of its Erlang VM: no goodbye to anyone)
+    causses_d.mark_log()
+    began = time.monotonic()
+    harness.kill_all(n2._beam_pids())
+    wait_until(lambda: not n2._beam_pids(), 10, "node 2's VM to die")
+    causses_d.wait_log(r"link: (disconnected|closed|cannot connect)", timeout=20)
+    link_lost = time.monotonic() - began
+    wait_until(lambda: region.cluster_nodes(n1) == {n1.node}, 30,
+               "node 1 to see node 2 gone", interval=0.5)
+    nodedown = time.monotonic() - began
+    wait_until(lambda: not marie.connected() and not v3.client.connected(), 15,
+               "node 2's clients to be disconnected")
+    comment(f"node 2 killed: causses' accueild saw its link go after "
+            f"{link_lost:.2f} s, node 1 listed node 2 out after {nodedown:.1f} s")
+
+    # lot keeps working: its same-node conversation, a new visitor
+    exchange(v2, lea, c2, "pendant2", count=3)
+    v4 = Visitor(region, lot, n1, "Hugo")
+    open_conversation(v4, "figeac", lea,
+                      "Bonjour, où garer un camping-car à Figeac ?",
+                      "Sur l'aire du quai Bessières.")
+    # marie's visitor writes while marie is away; she logs in on node 1
+    # (whether accueild saw her leave depends on what node 2 managed to
+    # say before it died: her line goes to her offline storage either way)
+    v1.say("pendant1 question")
+    pause(0.5)
+    began = time.monotonic()
+    marie2 = Client(n1.for_territory(lot), "marie", "pw")
+    marie2.wait_for(lambda s: is_from_v(s) and body(s) == "pendant1 question",
+                    timeout=20)
+    comment(f"the line written while marie was away reached her on node 1 "
+            f"{time.monotonic() - began:.2f} s after her login there")
+    since = v1.client.mark()
+    marie2.send_message(c1, "pendant1 réponse")
+    v1.wait_room(lambda s: body(s) == "pendant1 réponse", since=since)
+
+    # causses while its node is down: the counsellor's line is refused
+    # (there is no route to its component), not dropped in silence
+    since = jordi.mark()
+    jordi.send_message(c3, "pendant3 conseil")
+    err = jordi.wait_for(lambda s: s.name == "message" and s["type"] == "error",
+                         timeout=15, since=since)
+    assert body(err) == "pendant3 conseil", err
+    comment(f"a counsellor's line to the stopped territory: error "
+            f"{error_condition(err)}")
+    # the visitor's page logs in again, on node 1: the room is persistent,
+    # node 1 restores it from the cluster's tables; the visitor writes
+    v3b = Visitor(region, causses, n1, "Inès")
+    v3b.room, v3b.password = v3.room, v3.password
+    joined = v3b.join()
+    assert joined["type"] != "error", f"room not restored on node 1: {joined}"
+    outage_lines = [f"pendant3 question {i}" for i in range(3)]
+    for text in outage_lines:
+        v3b.say(text)
+    v3b.wait_room(lambda s: body(s) == outage_lines[-1], timeout=15)
+
+    # node 2 returns: causses' accueild reconnects by itself and catches up
+    causses_d.mark_log()
+    began = time.monotonic()
+    n2.start()
+    node_up = time.monotonic() - began
+    causses_d.wait_log(causses_d.connected_line, timeout=30)
+    relinked = time.monotonic() - began
+    for text in outage_lines:
+        jordi.wait_for(lambda s: is_from_v(s) and body(s) == text, timeout=30)
+    caught_up = time.monotonic() - began
+    comment(f"node 2 restarted: serving after {node_up:.1f} s, causses' "
+            f"accueild connected after {relinked:.1f} s, the counsellor had "
+            f"the {len(outage_lines)} lines written meanwhile after {caught_up:.1f} s")
+    wait_until(lambda: region.cluster_nodes(n1) == {n1.node, n2.node}, 30,
+               "node 2 back in the cluster", interval=0.5)
+    v3b.say("après3 question")
+    jordi.wait_for(lambda s: is_from_v(s) and body(s) == "après3 question", timeout=20)
+    since = v3b.client.mark()
+    jordi.send_message(c3, "après3 réponse")
+    v3b.wait_room(lambda s: body(s) == "après3 réponse", since=since)
+    pause(1)
+
+    # every line once, nothing said before delivered again
+    for i in range(3):
+        assert received(jordi, f"avant3 visiteur {i}") == 1, i
+        assert marie2.never_received(f"avant1 visiteur {i}"), i
+    for text in outage_lines + ["après3 question"]:
+        assert received(jordi, text) == 1, (text, received(jordi, text))
+    assert received(marie2, "pendant1 question") == 1
+    assert received(v3b.client, "après3 réponse") == 1
+    assert v3b.client.never_received("pendant3 conseil"), "a refused line came later"
+    rows = visitor_rows(causses_d, c3)
+    bodies = [b for b, _ in rows]
+    for text in outage_lines + ["après3 question"]:
+        assert bodies.count(text) == 1, (text, bodies)
+    assert all(relayed for _, relayed in rows), rows
+
+
 if __name__ == "__main__":
-    run([test_cross_node_conversations])
+    run([test_cross_node_conversations, test_node_stops_and_returns])
