@@ -158,8 +158,8 @@ def main():
             "AND name NOT LIKE 'sqlite_%' ORDER BY rowid")]
         print(f"# database: {template} (made by accueild, user_version "
               f"{user_version(template)}), {args.lines} lines a run")
-        print("| mode | synchronous | lines/s | commits/s | µs a line |")
-        print("| --- | --- | --- | --- | --- |")
+        print("| mode | synchronous | lines/s | commits/s | µs a line | bytes a line |")
+        print("| --- | --- | --- | --- | --- | --- |")
         for target in ("disk", "memory"):
             for synchronous in ("NORMAL", "FULL"):
                 if target == "memory" and synchronous == "FULL":
@@ -177,13 +177,17 @@ def main():
                     conn.execute(SESSION, (session, f"r{batch}@salons.ot.example",
                                            int(time.time())))
                     done, seconds = run(conn, session, args.lines, batch)
+                    size = "-"
+                    if target == "disk":
+                        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                        size = f"{(db.stat().st_size - template.stat().st_size) / done:.0f}"
                     conn.close()
                     commits = done * 2 if batch == 1 else done / batch
                     mode = "per line" if batch == 1 else f"batch {batch}"
                     where = "" if target == "disk" else " (in memory: the driver)"
                     print(f"| {mode}{where} | {synchronous if target == 'disk' else '-'} "
                           f"| {done / seconds:,.0f} | {commits / seconds:,.0f} "
-                          f"| {seconds / done * 1e6:.1f} |", flush=True)
+                          f"| {seconds / done * 1e6:.1f} | {size} |", flush=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
