@@ -543,6 +543,17 @@ def visitor_rows(daemon, v):
 
 
 def test_node_stops_and_returns(server_cls, tmpdir):
+    """Node 2 crashes (SIGKILL of its Erlang VM: no goodbye to anyone)."""
+    node_outage(server_cls, tmpdir, crash=True)
+
+
+def test_node_stopped_cleanly_and_returns(server_cls, tmpdir):
+    """Node 2 is stopped the way ejabberdctl stop does it (init:stop: its
+    modules and sessions end in order)."""
+    node_outage(server_cls, tmpdir, crash=False)
+
+
+def node_outage(server_cls, tmpdir, crash):
     region = Region(server_cls, tmpdir)
     n1, n2, lot, causses = region.node1, region.node2, region.lot, region.causses
     lot_d = region.start_daemon(lot, n1, ["marie", "lea"])
@@ -567,11 +578,16 @@ def test_node_stops_and_returns(server_cls, tmpdir):
                                         (v3, jordi, c3, "avant3")):
         exchange(visitor, counsellor, v, tag, count=3)
 
-    # node 2 crashes (SIGKILL of its Erlang VM: no goodbye to anyone)
+    # node 2 goes away
     causses_d.mark_log()
     began = time.monotonic()
-    harness.kill_all(n2._beam_pids())
-    wait_until(lambda: not n2._beam_pids(), 10, "node 2's VM to die")
+    if crash:
+        harness.kill_all(n2._beam_pids())
+        wait_until(lambda: not n2._beam_pids(), 10, "node 2's VM to die")
+        how = "killed"
+    else:
+        n2.stop()
+        how = f"stopped (in {time.monotonic() - began:.1f} s)"
     causses_d.wait_log(r"link: (disconnected|closed|cannot connect)", timeout=20)
     link_lost = time.monotonic() - began
     wait_until(lambda: region.cluster_nodes(n1) == {n1.node}, 30,
@@ -579,7 +595,7 @@ def test_node_stops_and_returns(server_cls, tmpdir):
     nodedown = time.monotonic() - began
     wait_until(lambda: not marie.connected() and not v3.client.connected(), 15,
                "node 2's clients to be disconnected")
-    comment(f"node 2 killed: causses' accueild saw its link go after "
+    comment(f"node 2 {how}: causses' accueild saw its link go after "
             f"{link_lost:.2f} s, node 1 listed node 2 out after {nodedown:.1f} s")
 
     # lot keeps working: its same-node conversation, a new visitor
@@ -677,4 +693,5 @@ def test_node_stops_and_returns(server_cls, tmpdir):
 
 
 if __name__ == "__main__":
-    run([test_cross_node_conversations, test_node_stops_and_returns])
+    run([test_cross_node_conversations, test_node_stops_and_returns,
+         test_node_stopped_cleanly_and_returns])
