@@ -22,13 +22,18 @@ counsellor on node 2 (lot), a visitor on node 2 answered by a counsellor on
 node 1 (causses), and a same-node conversation (lot's second office) as the
 baseline; relay latency per direction is printed as TAP comments.
 
-test_node_stops_and_returns: node 2 stops. Lot keeps working (its
-same-node conversation, a new visitor, the counsellor who was on node 2
-logs in again on node 1 and gets every line written meanwhile, once);
-causses' accueild loses its link, a counsellor's line to it is refused
-with an error (not dropped in silence); node 2 starts again, causses'
-accueild reconnects by itself, the visitor rejoins the room and both sides
-get every later line once, and nothing said before is delivered again.
+test_node_stops_and_returns (node 2's VM SIGKILLed) and
+test_node_stopped_cleanly_and_returns (stopped as ejabberdctl stop does):
+lot keeps working (its same-node conversation, a new visitor; the
+counsellor who was on node 2 logs in again on node 1 and gets the line
+written meanwhile, once); causses' accueild loses its link, a counsellor's
+line to it and a new visitor's first message are refused with an error
+(not dropped in silence); the causses visitor logs in again on node 1 and
+rejoins the room (persistent: node 1 restores it) and writes; node 2
+starts again, causses' accueild reconnects by itself and the counsellor
+gets every line written during the outage once, nothing said before is
+delivered again, later lines flow both ways. Timings are printed as TAP
+comments (docs/scaling.md quotes them).
 
 Prosody has no clustering: on Prosody the tests are skipped. If Erlang
 distribution cannot start here (epmd, cookie, join), they are skipped with
@@ -106,16 +111,23 @@ class ClusterNode(harness.EjabberdServer):
     ERL_DIST_PORT, whose nodes can only reach nodes on that same port.
     Listens for every territory's component and BOSH on its own ports."""
 
-    def __init__(self, tmpdir, label, cookie, epmd_port, territories):
+    def __init__(self, tmpdir, label, cookie, epmd_port, territories,
+                 taken=()):
         self.name = f"ejabberd{label}"  # the directory under tmpdir
         super().__init__(tmpdir)
+        # the other nodes' ports are not bound yet: draw again on a clash
+        taken = set(taken) | {epmd_port}
+        if taken & {self.c2s_port, self.component_port, self.http_port,
+                    self.dist_port}:
+            (self.c2s_port, self.component_port, self.http_port,
+             self.dist_port) = free_ports(4, exclude=taken)
         self.label = label
         self.cookie = cookie
         self.epmd_port = epmd_port
         self.territories = territories
         self.node = f"accueil{secrets.token_hex(3)}n{label}@localhost"
         used = {self.c2s_port, self.component_port, self.http_port,
-                self.dist_port, epmd_port}
+                self.dist_port} | taken
         # the first territory uses the harness's ports, the others new ones
         self.ports = {territories[0].key: (self.component_port, self.http_port)}
         for t in territories[1:]:
@@ -125,6 +137,10 @@ class ClusterNode(harness.EjabberdServer):
 
     def __repr__(self):
         return f"<ejabberd node {self.node} c2s={self.c2s_port}>"
+
+    def all_ports(self):
+        return ({self.c2s_port, self.dist_port}
+                | {p for pair in self.ports.values() for p in pair})
 
     def _write_config(self):
         includes = []
@@ -279,7 +295,8 @@ class Region:
         cookie = secrets.token_hex(16)
         (epmd_port,) = free_ports(1)
         self.node1 = ClusterNode(tmpdir, 1, cookie, epmd_port, territories)
-        self.node2 = ClusterNode(tmpdir, 2, cookie, epmd_port, territories)
+        self.node2 = ClusterNode(tmpdir, 2, cookie, epmd_port, territories,
+                                 taken=self.node1.all_ports())
         self.epmd = Epmd(tmpdir, epmd_port).start()
         self.epmd.probe(cookie)
         harness.install_cleanup_hooks()
