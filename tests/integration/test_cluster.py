@@ -628,6 +628,18 @@ def node_outage(server_cls, tmpdir, crash):
     seen = re.search(rf"staff: marie@{STAFF_DOMAIN} is now unavailable",
                      lot_d.log_text()) is not None
     comment(f"lot's accueild saw marie leave with node 2: {'yes' if seen else 'no'}")
+    # what that means for a new visitor of her office (reported too)
+    lot_d.mark_log()
+    v5 = Visitor(region, lot, n1, "Zoé")
+    v5.ask("cahors", "Bonjour, le pont Valentré se visite-t-il ?")
+    try:
+        lot_d.wait_log(rf"session v-[0-9a-f]+: offered to marie@{STAFF_DOMAIN}",
+                       timeout=5)
+        offered = "yes"
+    except TimeoutError:
+        offered = "no (within 5 s)"
+    comment(f"a new visitor of marie's office offered to her while she was "
+            f"gone: {offered}")
     v1.say("pendant1 question")
     pause(0.5)
     began = time.monotonic()
