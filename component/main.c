@@ -334,6 +334,7 @@ main(int argc, char *argv[])
 	link_timer_add(app.link, 5 * 1000, desk_tick, &app);
 	link_timer_add(app.link, 2 * 1000, routing_tick, &app);
 	link_timer_add(app.link, 1000, routing_second, &app);
+	link_timer_add(app.link, 1000, staff_tick, &app);
 	link_timer_add(app.link, 10 * 1000, appointments_tick, &app);
 	link_timer_add(app.link, 3600 * 1000, purge_tick, &app);
 	link_timer_add(app.link, 30 * 1000, weekly_tick, &app);

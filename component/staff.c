@@ -6,12 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "app.h"
 #include "catalog.h"
 #include "cindex.h"
 #include "conf.h"
 #include "event.h"
+#include "link.h"
 #include "log.h"
 #include "map.h"
 #include "persona.h"
@@ -26,6 +28,7 @@ struct resource {
 	char *bare;
 	char *resource;
 	int available;
+	int64_t heard;		/* last presence from it (monotonic s) */
 };
 
 static struct resource *res;
@@ -106,6 +109,16 @@ staff_forget(void)
 	cidx_touch_all();
 }
 
+/* Monotonic seconds: the check below must not follow the test clock. */
+static int64_t
+clock_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
 /* Updates one resource; returns the counsellor's online state after. */
 static void
 track(struct app *app, const struct conf_counsellor *c, const char *full,
@@ -116,6 +129,17 @@ track(struct app *app, const struct conf_counsellor *c, const char *full,
 	int before = staff_is_online(c->jid), after;
 	size_t i;
 
+	/* "unavailable" from the bare JID (a probe's answer): all gone */
+	if (!present && slash == NULL) {
+		for (i = 0; i < nres;)
+			if (strcasecmp(res[i].bare, c->jid) == 0) {
+				free(res[i].bare);
+				free(res[i].resource);
+				res[i] = res[--nres];
+			} else
+				i++;
+		goto counted;
+	}
 	for (i = 0; i < nres; i++)
 		if (strcasecmp(res[i].bare, c->jid) == 0 &&
 		    strcmp(res[i].resource, resource) == 0)
@@ -134,7 +158,9 @@ track(struct app *app, const struct conf_counsellor *c, const char *full,
 			nres++;
 		}
 		res[i].available = available;
+		res[i].heard = clock_mono();
 	}
+counted:
 	recount_online(c->jid);
 	after = staff_is_online(c->jid);
 	if (before != after) {
@@ -383,4 +409,70 @@ staff_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 	}
 	free(from_bare);
 	return ROUTE_HANDLED;
+}
+
+/*
+ * A server that loses a cluster node (or a connection it never saw
+ * close) may never send "unavailable" for the counsellors who were on
+ * it. Every check interval (30 s; ACCUEIL_TEST_STAFF_CHECK for tests)
+ * the personas probe the counsellors they see online; the server answers
+ * for each resource it still has. A resource not heard of since the
+ * previous probe is gone, and its counsellor unavailable if it was the
+ * last one.
+ */
+int
+staff_tick(void *ud)
+{
+	static int64_t last_probe, interval;
+	struct app *app = ud;
+	int64_t now = clock_mono();
+	struct strlist gone = {0}, probe = {0};
+	size_t i;
+
+	if (interval == 0) {
+		const char *e = getenv("ACCUEIL_TEST_STAFF_CHECK");
+
+		interval = e && atoi(e) > 0 ? atoi(e) : 30;
+	}
+	if (!link_is_up(app->link)) {
+		last_probe = 0;
+		return 1;
+	}
+	if (now - last_probe < interval)
+		return 1;
+	for (i = 0; i < nres; i++) {
+		const struct conf_counsellor *c =
+		    conf_counsellor_by_jid(app->conf, res[i].bare);
+
+		if (c == NULL || !subscribed(app, c))
+			continue;
+		if (last_probe && res[i].heard < last_probe) {
+			char *full = xasprintf("%s/%s", res[i].bare,
+			    res[i].resource);
+
+			strlist_add(&gone, full);
+			free(full);
+		} else if (!strlist_has(&probe, res[i].bare))
+			strlist_add(&probe, res[i].bare);
+	}
+	for (i = 0; i < gone.n; i++) {
+		const struct conf_counsellor *c = conf_counsellor_by_jid(
+		    app->conf, stanza_bare(gone.v[i]));
+
+		log_info("staff: %s did not answer the presence probe: gone",
+		    gone.v[i]);
+		if (c)
+			track(app, c, gone.v[i], 0, 0);
+	}
+	for (i = 0; i < probe.n; i++) {
+		const struct conf_counsellor *c =
+		    conf_counsellor_by_jid(app->conf, probe.v[i]);
+
+		if (c)
+			send_type(app, c->persona, c->jid, "probe");
+	}
+	last_probe = now;
+	strlist_free(&gone);
+	strlist_free(&probe);
+	return 1;
 }

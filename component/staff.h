@@ -59,4 +59,10 @@ void staff_notice(struct app *app, const char *from,
 /* Tells every counsellor their persona goes offline (shutdown). */
 void staff_shutdown(struct app *app);
 
+/*
+ * Timer (1 s): every 30 s, probes the counsellors seen online and drops
+ * the resources the server no longer answers for (a cluster node lost).
+ */
+int staff_tick(void *app);
+
 #endif
