@@ -121,7 +121,7 @@ relay_written(struct app *app)
 	 * Written to the socket is not enough: a reset connection drops
 	 * what the server had not read yet.
 	 */
-	snprintf(id, sizeof(id), "bar:%lu", ++bar.n);
+	snprintf(id, sizeof(id), "bar-%lu", ++bar.n);
 	iq = xmpp_iq_new(app->ctx, "get", id);
 	xmpp_stanza_set_from(iq, app->conf->domain);
 	xmpp_stanza_set_to(iq, app->conf->muc);
@@ -139,7 +139,7 @@ relay_barrier_answer(struct app *app, const char *id)
 {
 	size_t n;
 
-	if (strncmp(id, "bar:", 4) != 0)
+	if (strncmp(id, "bar-", 4) != 0)
 		return 0;
 	if (!bar.out || strtoul(id + 4, NULL, 10) != bar.n)
 		return 1;	/* an older one, or after a reconnect */

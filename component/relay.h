@@ -85,7 +85,8 @@ void relay_written(struct app *app);
 void relay_link_down(void);
 
 /*
- * The answer to a barrier IQ (id "bar:<n>", from the MUC host): marks
+ * The answer to a barrier IQ (id "bar-<n>", from the MUC host; no colon:
+ * room_setup.c takes ids "step:session"): marks
  * the rows handed before it relayed. Returns 1 if id was a barrier's.
  */
 int relay_barrier_answer(struct app *app, const char *id);
