@@ -241,6 +241,9 @@ send_counsellor(struct app *app, struct conv *cv, const char *body,
 		    "id", replace);
 	if (chatstate)
 		stanza_add(m, chatstate, NS_CHATSTATES);
+	if (body && id)	/* a resend after a restart: the same ids */
+		xmpp_stanza_set_attribute(stanza_add(m, "origin-id",
+		    NS_STANZA_ID), "id", id);
 	e = link_send(app->link, m);
 	xmpp_stanza_release(m);
 	free(from);
