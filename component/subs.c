@@ -33,6 +33,7 @@
 #include "app.h"
 #include "clock.h"
 #include "conf.h"
+#include "link.h"
 #include "log.h"
 #include "map.h"
 #include "stanza.h"
@@ -75,6 +76,12 @@ is_known(const struct conf *cf, const char *jid)
 			    jid) == 0)
 				return 1;
 	return 0;
+}
+
+static int
+link_up(struct app *app)
+{
+	return app->link != NULL && link_is_up(app->link);
 }
 
 static void
@@ -129,7 +136,8 @@ subs_add(struct app *app, const char *owner, const char *jid)
 	sqlite3_bind_int64(s, 3, store_now());
 	if (store_step(st, s) < 0)
 		return -1;
-	if (sqlite3_changes(store_db(st)) > 0 && !is_known(app->conf, jid)) {
+	if (sqlite3_changes(store_db(st)) > 0 && !is_known(app->conf, jid) &&
+	    link_up(app)) {
 		/*
 		 * Ask for theirs in return (clients accept it from a contact
 		 * they subscribed to; the widget does not): then our probe
@@ -261,8 +269,8 @@ probe_silent(struct app *app, int64_t now)
 	struct map still = {0};
 	size_t i;
 
-	if (s == NULL)
-		return;
+	if (s == NULL || !link_up(app))
+		return;	/* probed once the link is back */
 	sqlite3_bind_int64(s, 1, now - period + probe_lead(app->conf));
 	sqlite3_bind_int64(s, 2, now - period);
 	while (store_row(app->store, s) == 1) {
