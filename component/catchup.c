@@ -193,6 +193,8 @@ room_line(struct app *app, struct conv *cv, xmpp_stanza_t *st,
 	if (slash == NULL)
 		return;	/* the room itself (subject, status) */
 	if (room_is_ours(app, cv, slash + 1)) {
+		/* the room has it: not sent again (a resend after a kill) */
+		relay_seen_ours(app, cv, st);
 		if (sid && origin == LINE_LIVE) {
 			free(cv->mam_last);	/* remembered with the next line */
 			cv->mam_last = xstrdup(sid);
@@ -278,15 +280,26 @@ on_joined(struct app *app, struct event *ev, void *ud)
 	struct conv *cv = ev->conv;
 
 	(void)ud;
-	relay_flush(app, cv);
-	if (ev->flag == 1)	/* the persona: its pending lines only */
+	if (ev->flag == 1) {	/* the persona: its pending lines only */
+		relay_flush(app, cv);
 		return EVENT_PASS;
-	/* a room never shown to the visitor has nothing to catch up */
+	}
+	/*
+	 * A room never shown to the visitor has nothing to catch up.
+	 * Otherwise our pending posts wait for the archive (relay.c's
+	 * flush skips them while catching up): those the room already has
+	 * come back in it and are not sent twice. The visitor's pending
+	 * lines go to the counsellor now, before the archive's.
+	 */
 	if (cv->invited && !cv->no_mam) {
 		cv->mam_pages = 0;
 		catch_up_page(app, cv);
-	} else if (cv->nheld)
-		catch_up_done(app, cv);	/* what came before the join */
+		relay_flush(app, cv);
+	} else {
+		relay_flush(app, cv);
+		if (cv->nheld)
+			catch_up_done(app, cv);	/* what came before the join */
+	}
 	return EVENT_PASS;
 }
 
@@ -312,6 +325,9 @@ catchup_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 	if (strcmp(name, "iq") == 0) {
 		const char *id = xmpp_stanza_get_id(st);
 
+		if (id && type && (strcmp(type, "result") == 0 ||
+		    strcmp(type, "error") == 0) && relay_barrier_answer(app, id))
+			return ROUTE_HANDLED;
 		if (id == NULL || strncmp(id, "mam:", 4) != 0)
 			return ROUTE_PASS;
 		if ((cv = registry_find(id + 4)) != NULL && cv->catching_up)

@@ -264,10 +264,10 @@ desk_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 		    "unsubscribed"));
 		free(who);
 	} else if (strcmp(type, "unsubscribed") == 0) {
-		/* they no longer want our presence: forget them */
+		/* they no longer want our presence (or answer our probe) */
 		char *who = xstrdup(bare);
 
-		subs_remove(app, r->office->id, who);
+		subs_unsubscribed(app, r->office->id, who);
 		free(who);
 	}
 	free(desk);

@@ -359,8 +359,9 @@ main(int argc, char *argv[])
 		/*
 		 * libstrophe writes what the handlers queued at the start of
 		 * its next run: run it again at once (a few times, as those
-		 * runs may read and queue more), so that "relayed" is set as
-		 * soon as the bytes are on the socket.
+		 * runs may read and queue more); relay_written follows the
+		 * rows handed with a barrier IQ, whose answer marks them
+		 * relayed.
 		 */
 		relay_written(&app);
 		for (flushes = 0; flushes < 4 && link_queue_len(app.link) > 0;
@@ -382,6 +383,7 @@ main(int argc, char *argv[])
 		conv_shutdown(&app);
 		staff_shutdown(&app);
 		desk_shutdown(&app);
+		relay_drain(&app, 2000);	/* the last rows confirmed */
 	}
 	outbox_shutdown(&app);
 	link_stop(app.link, 3000);

@@ -67,6 +67,22 @@ msgdb_mark_relayed(struct app *app, const int64_t *rows, size_t n)
 	return 0;
 }
 
+int
+msgdb_mark_posted(struct app *app, struct conv *cv, const char *relay_id)
+{
+	sqlite3_stmt *st = store_stmt(app->store, "UPDATE messages SET "
+	    "relayed = 1 WHERE session = ? AND relay_id = ? AND relayed = 0 "
+	    "AND role IN ('bot', 'counsellor')");
+
+	if (st == NULL)
+		return store_step(app->store, NULL);
+	store_bind_text(st, 1, cv->id);
+	store_bind_text(st, 2, relay_id);
+	if (store_step(app->store, st) < 0)
+		return -1;
+	return sqlite3_changes(store_db(app->store)) > 0;
+}
+
 char *
 msgdb_relay_id_of(struct app *app, struct conv *cv, const char *role,
     const char *origin, int64_t *rowid)

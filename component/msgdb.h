@@ -5,7 +5,7 @@
  * conversation (visitor, counsellor, bot, private notes), with the ids
  * it was sent and relayed under and the room's stanza-id, so that a line
  * is stored once however often the room shows it, and sent again after
- * a restart until it was written. Every step is checked (store_step);
+ * a restart until the server confirmed it. Every step is checked (store_step);
  * a failed write returns -1. Loop thread only.
  */
 #ifndef ACCUEIL_MSGDB_H
@@ -37,8 +37,15 @@ struct msgdb_msg {
 int msgdb_store(struct app *app, struct conv *cv,
     const struct msgdb_msg *m, int64_t *rowid);
 
-/* Marks rows as written to the socket. 0 or -1. */
+/* Marks rows as relayed (the server has them). 0 or -1. */
 int msgdb_mark_relayed(struct app *app, const int64_t *rows, size_t n);
+
+/*
+ * Marks cv's bot or counsellor row sent under relay_id relayed (seen in
+ * the room). Returns 1 if a pending row was marked, 0 if none, -1.
+ */
+int msgdb_mark_posted(struct app *app, struct conv *cv,
+    const char *relay_id);
 
 /*
  * The relay id and row of the message of role whose sender's id is

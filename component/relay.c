@@ -2,10 +2,14 @@
  * relay.c: our lines into the room, the visitor's to the counsellor.
  *
  * Posts of ours (bot, persona) and visitor lines for the counsellor are
- * sent from the store. Rows handed to the link wait in a written-list
- * until libstrophe's send queue is empty, then are marked relayed in
- * one pass; a flush skips rows still in that list. Lines coming in from
- * the room are catchup.c's.
+ * sent from the store, each under its row's relay id (and, into the
+ * room, an origin-id with it, XEP-0359), the same at every resend. Rows
+ * handed to the link wait in a written-list; a barrier IQ to the MUC
+ * host follows them on the stream, and once the server answered it
+ * (it read everything before it) they are marked relayed in one pass.
+ * A flush skips rows still in that list. Lines coming in from the room
+ * are catchup.c's; our own lines seen there (live, or in the archive
+ * after a restart) are marked relayed too, so they are not resent.
  */
 #include "config.h"
 
@@ -15,6 +19,7 @@
 #include <strings.h>
 
 #include "app.h"
+#include "clock.h"
 #include "conf.h"
 #include "convdb.h"
 #include "event.h"
@@ -37,6 +42,15 @@ static struct sent {
 	unsigned long seq;	/* the link's stanza count once it was handed */
 } *written;
 static size_t nwritten;
+
+#define BARRIER_RETRY_MS 5000	/* a barrier unanswered this long: another */
+
+static struct {
+	int out;		/* sent, not answered */
+	unsigned long seq;	/* the link's stanza count once it was handed */
+	unsigned long n;	/* barriers sent: the id of the last one */
+	unsigned long long at;	/* when it was sent (monotonic ms) */
+} bar;
 
 static int
 in_flight(int64_t row)
@@ -64,23 +78,13 @@ track(struct app *app, int64_t row)
 	nwritten++;
 }
 
-void
-relay_written(struct app *app)
+/* Marks the first n rows of the written-list relayed and drops them. */
+static void
+mark_written(struct app *app, size_t n)
 {
-	unsigned long done;
 	int64_t *rows;
-	size_t n, i;
+	size_t i;
 
-	if (nwritten == 0 || !link_is_up(app->link))
-		return;
-	/*
-	 * The link's queue is first in, first out: of the stanzas handed
-	 * so far, all but the queue's length are on the socket.
-	 */
-	done = link_sent_count(app->link) - (unsigned long)link_queue_len(
-	    app->link);
-	for (n = 0; n < nwritten && written[n].seq <= done; n++)
-		;
 	if (n == 0)
 		return;
 	rows = xcalloc(n, sizeof(*rows));
@@ -88,7 +92,7 @@ relay_written(struct app *app)
 		rows[i] = written[i].row;
 	if (msgdb_mark_relayed(app, rows, n) < 0) {
 		free(rows);
-		return;	/* kept in flight: marked at a later pass */
+		return;	/* kept in flight: marked at a later answer */
 	}
 	for (i = 0; i < n; i++) {
 		char k[24];
@@ -102,10 +106,79 @@ relay_written(struct app *app)
 }
 
 void
+relay_written(struct app *app)
+{
+	char id[32];
+	xmpp_stanza_t *iq;
+
+	if (nwritten == 0 || !link_is_up(app->link))
+		return;
+	if (bar.out && clock_mono_ms() - bar.at < BARRIER_RETRY_MS)
+		return;
+	/*
+	 * The server reads the stream in order: once it answered this IQ,
+	 * sent after the rows, it has them all (a SIGKILL now loses none).
+	 * Written to the socket is not enough: a reset connection drops
+	 * what the server had not read yet.
+	 */
+	snprintf(id, sizeof(id), "bar-%lu", ++bar.n);
+	iq = xmpp_iq_new(app->ctx, "get", id);
+	xmpp_stanza_set_from(iq, app->conf->domain);
+	xmpp_stanza_set_to(iq, app->conf->muc);
+	stanza_add(iq, "query", NS_DISCO_INFO);
+	if (link_send(app->link, iq) == ACCUEIL_OK) {
+		bar.out = 1;
+		bar.seq = link_sent_count(app->link);
+		bar.at = clock_mono_ms();
+	}
+	xmpp_stanza_release(iq);
+}
+
+int
+relay_barrier_answer(struct app *app, const char *id)
+{
+	size_t n;
+
+	if (strncmp(id, "bar-", 4) != 0)
+		return 0;
+	if (!bar.out || strtoul(id + 4, NULL, 10) != bar.n)
+		return 1;	/* an older one, or after a reconnect */
+	bar.out = 0;
+	for (n = 0; n < nwritten && written[n].seq < bar.seq; n++)
+		;
+	mark_written(app, n);
+	relay_written(app);	/* what was handed meanwhile */
+	return 1;
+}
+
+void
+relay_seen_ours(struct app *app, struct conv *cv, xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *o = stanza_child(st, "origin-id", NS_STANZA_ID);
+	const char *id = o ? xmpp_stanza_get_attribute(o, "id") : NULL;
+
+	if (id == NULL)
+		id = xmpp_stanza_get_id(st);
+	if (id != NULL && xmpp_stanza_get_child_by_name(st, "body") != NULL)
+		msgdb_mark_posted(app, cv, id);
+}
+
+void
 relay_link_down(void)
 {
 	map_free(&inflight);
 	nwritten = 0;
+	bar.out = 0;
+}
+
+void
+relay_drain(struct app *app, unsigned long timeout_ms)
+{
+	unsigned long long end = clock_mono_ms() + timeout_ms;
+
+	relay_written(app);
+	while (nwritten > 0 && link_is_up(app->link) && clock_mono_ms() < end)
+		link_run_once(app->link, 20);
 }
 
 const char *
@@ -168,6 +241,9 @@ send_counsellor(struct app *app, struct conv *cv, const char *body,
 		    "id", replace);
 	if (chatstate)
 		stanza_add(m, chatstate, NS_CHATSTATES);
+	if (body && id)	/* a resend after a restart: the same ids */
+		xmpp_stanza_set_attribute(stanza_add(m, "origin-id",
+		    NS_STANZA_ID), "id", id);
 	e = link_send(app->link, m);
 	xmpp_stanza_release(m);
 	free(from);
@@ -267,13 +343,37 @@ relay_flush_merged(struct app *app, struct conv *cv)
 
 /* ---- into the room -------------------------------------------------------- */
 
+/* <origin-id/> under the row's relay id: how the archive names it. */
+static xmpp_stanza_t *
+origin_id(struct app *app, const char *id)
+{
+	xmpp_stanza_t *o = xmpp_stanza_new(app->ctx);
+
+	xmpp_stanza_set_name(o, "origin-id");
+	xmpp_stanza_set_ns(o, NS_STANZA_ID);
+	xmpp_stanza_set_attribute(o, "id", id);
+	return o;
+}
+
+/* A post of ours into the room, under its row's id; 0 if handed over. */
+static int
+post(struct app *app, struct conv *cv, const char *local, const char *body,
+    const char *id, const char *replace)
+{
+	xmpp_stanza_t *o = id ? origin_id(app, id) : NULL;
+
+	return room_send(app, cv, local, body, id, replace, o ? &o : NULL,
+	    o ? 1 : 0);
+}
+
 static void
 flush_posts(struct app *app, struct conv *cv)
 {
 	struct msgdb_row *rows;
 	size_t n, i;
 
-	if (!cv->bot_joined)
+	/* during a catch-up, the archive tells what the room already has */
+	if (!cv->bot_joined || cv->catching_up)
 		return;
 	n = msgdb_pending(app, cv, 0, &rows);
 	for (i = 0; i < n; i++) {
@@ -284,8 +384,8 @@ flush_posts(struct app *app, struct conv *cv)
 			continue;
 		if (rows[i].corrects > 0)
 			replace = msgdb_relay_id_row(app, rows[i].corrects);
-		if (room_send(app, cv, counsellor ? cv->persona : NULL,
-		    rows[i].body, rows[i].relay_id, replace, NULL, 0) == 0)
+		if (post(app, cv, counsellor ? cv->persona : NULL,
+		    rows[i].body, rows[i].relay_id, replace) == 0)
 			track(app, rows[i].id);
 		free(replace);
 	}
@@ -306,6 +406,7 @@ relay_bot_post(struct app *app, struct conv *cv, const char *text,
 	char *id = stanza_new_id();
 	struct msgdb_msg m = {.role = "bot", .persona = room_bot_id(app, cv),
 	    .body = text, .relay_id = id};
+	xmpp_stanza_t **more;
 	int64_t row = 0;
 	size_t i;
 	int stored;
@@ -321,9 +422,16 @@ relay_bot_post(struct app *app, struct conv *cv, const char *text,
 		if (stored != 1)
 			log_warnx("session %s: a bot message could not be "
 			    "stored", cv->id);
-	} else if (room_send(app, cv, NULL, text, id, NULL, extra, nextra) ==
-	    0 && stored == 1)
-		track(app, row);
+	} else {
+		more = xreallocarray(NULL, nextra + 1, sizeof(*more));
+		for (i = 0; i < nextra; i++)
+			more[i] = extra[i];
+		more[nextra] = origin_id(app, id);
+		if (room_send(app, cv, NULL, text, id, NULL, more, nextra +
+		    1) == 0 && stored == 1)
+			track(app, row);
+		free(more);
+	}
 	free(id);
 }
 
@@ -361,8 +469,9 @@ relay_counsellor_text(struct app *app, struct conv *cv,
 		free(relay);
 		return -1;
 	}
-	if (cv->persona_joined && room_send(app, cv, cv->persona, copy, relay,
-	    replace_of, NULL, 0) == 0)
+	/* during a catch-up, after the older lines: catch_up_done flushes */
+	if (cv->persona_joined && !cv->catching_up && post(app, cv,
+	    cv->persona, copy, relay, replace_of) == 0)
 		track(app, row);
 	event_prepare(&ev, EV_COUNSELLOR_TEXT, cv, c);
 	ev.text = copy;

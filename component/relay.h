@@ -77,11 +77,26 @@ void relay_flush(struct app *app, struct conv *cv);
  */
 void relay_flush_merged(struct app *app, struct conv *cv);
 
-/* After each loop iteration: rows the link has written are marked. */
+/* After each loop iteration: a barrier IQ follows the rows handed to
+ * the link (one at a time); its answer marks them relayed. */
 void relay_written(struct app *app);
 
-/* The link went down: what was not written will be sent again. */
+/* The link went down: what the server did not confirm is sent again. */
 void relay_link_down(void);
+
+/*
+ * The answer to a barrier IQ (id "bar-<n>", from the MUC host; no colon:
+ * room_setup.c takes ids "step:session"): marks
+ * the rows handed before it relayed. Returns 1 if id was a barrier's.
+ */
+int relay_barrier_answer(struct app *app, const char *id);
+
+/* A line of ours seen in the room (live, archive, history): its row,
+ * found by the origin-id or id it was sent under, is relayed. */
+void relay_seen_ours(struct app *app, struct conv *cv, xmpp_stanza_t *st);
+
+/* At a clean stop: waits (at most timeout_ms) for the last barrier. */
+void relay_drain(struct app *app, unsigned long timeout_ms);
 
 /* A private notice from v-<id> to counsellor c (never to the visitor). */
 void relay_notice(struct app *app, struct conv *cv,

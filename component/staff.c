@@ -401,7 +401,9 @@ staff_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 			    from_bare, r->local);
 		set_subscribed(app, c, 0);
 	} else if (type && strcmp(type, "unsubscribed") == 0) {
-		subs_remove(app, r->local, from_bare);	/* not one of ours */
+		subs_unsubscribed(app, r->local, from_bare);	/* not ours */
+	} else if (type == NULL) {
+		subs_seen(app, from_bare);	/* a probe's answer, say */
 	} else if (type && strcmp(type, "probe") == 0) {
 		subs_seen(app, from_bare);
 		stanza_send(app, persona_presence(app, r->local, r->from,

@@ -10,8 +10,17 @@
  * a word; a watcher on its unavailable, or after watcher-hours. Both are
  * capped (max-subscribers per desk or persona, max-watchers in all):
  * beyond, a subscription is refused and a watcher not remembered, with a
- * warning in the log. Times are the daemon's clock (clock.h), which the
- * tests move. Loop thread only.
+ * warning in the log. A subscriber silent for nearly subscriber-days
+ * (a day before, or half the period if shorter) is sent a presence probe
+ * from its desk or persona first: one online but silent answers with its
+ * presence, which counts as heard of. To be allowed to see it, a new
+ * subscriber is asked for theirs in return (clients accept that from a
+ * contact they subscribed to). "unsubscribed" (declined, or the server's
+ * answer to a probe we may not send) only says we may not see theirs:
+ * their subscription to us stands (RFC 6121 3.2) and expires as any;
+ * "unsubscribe" forgets at once. A subscriber is never a watcher too.
+ * Times are the daemon's clock (clock.h), which the tests move. Loop
+ * thread only.
  */
 #include "config.h"
 
@@ -24,8 +33,10 @@
 #include "app.h"
 #include "clock.h"
 #include "conf.h"
+#include "link.h"
 #include "log.h"
 #include "map.h"
+#include "stanza.h"
 #include "store.h"
 #include "subs.h"
 #include "util.h"
@@ -39,6 +50,7 @@ struct watcher {
 };
 
 static struct map watchers;	/* "office jid" -> struct watcher */
+static struct map probed;	/* "owner jid" -> (count) when we probed it */
 static int64_t warned_full;	/* last cap warning, to warn hourly */
 
 static char *
@@ -64,6 +76,12 @@ is_known(const struct conf *cf, const char *jid)
 			    jid) == 0)
 				return 1;
 	return 0;
+}
+
+static int
+link_up(struct app *app)
+{
+	return app->link != NULL && link_is_up(app->link);
 }
 
 static void
@@ -116,7 +134,21 @@ subs_add(struct app *app, const char *owner, const char *jid)
 	store_bind_text(s, 1, owner);
 	store_bind_text(s, 2, jid);
 	sqlite3_bind_int64(s, 3, store_now());
-	return store_step(st, s) < 0 ? -1 : 1;
+	if (store_step(st, s) < 0)
+		return -1;
+	if (sqlite3_changes(store_db(st)) > 0 && !is_known(app->conf, jid) &&
+	    link_up(app)) {
+		/*
+		 * Ask for theirs in return (clients accept it from a contact
+		 * they subscribed to; the widget does not): then our probe
+		 * before they expire is answered with their presence.
+		 */
+		char *from = xasprintf("%s@%s", owner, app->conf->domain);
+
+		stanza_send(app, stanza_presence(app, from, jid, "subscribe"));
+		free(from);
+	}
+	return 1;
 }
 
 void
@@ -124,12 +156,23 @@ subs_remove(struct app *app, const char *owner, const char *jid)
 {
 	sqlite3_stmt *s = store_stmt(app->store, "DELETE FROM subscribers "
 	    "WHERE office = ? AND jid = ?");
+	char *k = wkey(owner, jid);
 
+	map_del(&probed, k);
+	free(k);
 	if (s == NULL)
 		return;
 	store_bind_text(s, 1, owner);
 	store_bind_text(s, 2, jid);
 	store_step(app->store, s);
+}
+
+void
+subs_unsubscribed(struct app *app, const char *owner, const char *jid)
+{
+	(void)app;
+	log_debug("subs: %s does not let %s see their presence (or answers "
+	    "its probe so): their subscription stands", jid, owner);
 }
 
 void
@@ -202,6 +245,73 @@ expire_subscribers(struct app *app, int64_t now)
 	strlist_free(&jids);
 }
 
+/* The lead before expiry at which a silent subscriber is probed. */
+static int64_t
+probe_lead(const struct conf *cf)
+{
+	int64_t period = (int64_t)cf->subscriber_days * 86400;
+
+	return period / 2 < 86400 ? period / 2 : 86400;
+}
+
+/*
+ * Probes the unknown subscribers silent for nearly subscriber-days, once
+ * per silence; the map keeps only those still silent.
+ */
+static void
+probe_silent(struct app *app, int64_t now)
+{
+	int64_t period = (int64_t)app->conf->subscriber_days * 86400;
+	sqlite3_stmt *s = store_stmt(app->store, "SELECT office, jid, "
+	    "COALESCE(seen, since) FROM subscribers WHERE COALESCE(seen, "
+	    "since) < ?1 AND COALESCE(seen, since) >= ?2");
+	struct strlist owners = {0}, jids = {0};
+	struct map still = {0};
+	size_t i;
+
+	if (s == NULL || !link_up(app))
+		return;	/* probed once the link is back */
+	sqlite3_bind_int64(s, 1, now - period + probe_lead(app->conf));
+	sqlite3_bind_int64(s, 2, now - period);
+	while (store_row(app->store, s) == 1) {
+		const char *owner = (const char *)sqlite3_column_text(s, 0);
+		const char *jid = (const char *)sqlite3_column_text(s, 1);
+		int64_t quiet = sqlite3_column_int64(s, 2);
+		char *k;
+		long at;
+
+		if (owner == NULL || jid == NULL || is_known(app->conf, jid))
+			continue;
+		k = wkey(owner, jid);
+		at = map_count(&probed, k);
+		if (at > 0 && at >= quiet)
+			map_add(&still, k, at);	/* probed in this silence */
+		else {
+			map_add(&still, k, (long)now);
+			strlist_add(&owners, owner);
+			strlist_add(&jids, jid);
+		}
+		free(k);
+	}
+	sqlite3_reset(s);
+	map_free(&probed);
+	probed = still;
+	for (i = 0; i < jids.n; i++) {
+		char *from = xasprintf("%s@%s", owners.v[i],
+		    app->conf->domain);
+
+		stanza_send(app, stanza_presence(app, from, jids.v[i],
+		    "probe"));
+		free(from);
+	}
+	if (jids.n)
+		log_info("subs: %zu silent subscriber%s probed before %s "
+		    "expire%s", jids.n, jids.n == 1 ? "" : "s", jids.n == 1 ?
+		    "it" : "they", jids.n == 1 ? "s" : "");
+	strlist_free(&owners);
+	strlist_free(&jids);
+}
+
 /* ---- watchers ------------------------------------------------------- */
 
 static void
@@ -248,6 +358,26 @@ watcher_new(const char *office, const char *jid, int64_t seen)
 	return w;
 }
 
+/* 1 if the bare JID of full is a subscriber of office. */
+static int
+is_subscriber(struct app *app, const char *office, const char *full)
+{
+	sqlite3_stmt *s = store_stmt(app->store, "SELECT 1 FROM subscribers "
+	    "WHERE office = ? AND jid = ?");
+	size_t len = strcspn(full, "/");
+	char *bare = xstrndup(full, len);
+	int rc = 0;
+
+	if (s != NULL) {
+		store_bind_text(s, 1, office);
+		store_bind_text(s, 2, bare);
+		rc = store_row(app->store, s) == 1;
+		sqlite3_reset(s);
+	}
+	free(bare);
+	return rc;
+}
+
 void
 subs_watch(struct app *app, const char *office, const char *jid, int on)
 {
@@ -255,6 +385,10 @@ subs_watch(struct app *app, const char *office, const char *jid, int on)
 	struct watcher *w = map_get(&watchers, k);
 	int64_t now = store_now();
 
+	if (on && w == NULL && is_subscriber(app, office, jid)) {
+		free(k);	/* a subscriber gets the desk's presence already */
+		return;
+	}
 	if (!on) {
 		if (w) {
 			map_del(&watchers, k);
@@ -359,6 +493,7 @@ subs_tick(void *ud)
 	struct app *app = ud;
 	int64_t now = store_now();
 
+	probe_silent(app, now);
 	expire_subscribers(app, now);
 	expire_watchers(app, now);
 	return 1;
@@ -378,4 +513,5 @@ subs_free_all(void)
 {
 	map_foreach(&watchers, free_one, NULL);
 	map_free(&watchers);
+	map_free(&probed);
 }

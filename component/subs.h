@@ -22,6 +22,12 @@ struct app;
 int subs_add(struct app *app, const char *owner, const char *jid);
 void subs_remove(struct app *app, const char *owner, const char *jid);
 
+/*
+ * Bare jid sent owner "unsubscribed": we may not see their presence
+ * (RFC 6121: their subscription to owner stands; logged only).
+ */
+void subs_unsubscribed(struct app *app, const char *owner, const char *jid);
+
 /* Bare jid was heard from (a probe, a presence, a message). */
 void subs_seen(struct app *app, const char *jid);
 
@@ -43,7 +49,9 @@ size_t subs_watchers_count(void);
 /* Reads the watchers from the store (start). */
 void subs_load(struct app *app);
 
-/* Expires what the limits say; a timer callback, returns 1. */
+/* Probes subscribers silent for nearly subscriber-days (presence probe
+ * from their desk or persona), then expires what the limits say; a timer
+ * callback, returns 1. */
 int subs_tick(void *app);
 
 /* Frees the watchers in memory (shutdown). */

@@ -8,7 +8,7 @@ import os
 import signal
 import time
 
-from harness import Accueild, Client, run, pause
+from harness import Accueild, Client, run, pause, wait_until
 from sessionlib import (Desk, Visitor, offer_to, body, is_from_v, avatar_sha1,
                         D, DESK)
 
@@ -49,8 +49,17 @@ def conversation(desk, visitor):
 
 
 def check_record(desk, v):
-    rows = desk.rows("SELECT role, body, relayed FROM messages WHERE session = ? "
-                     "ORDER BY id", v.split("@")[0])
+    def rows_now():
+        return desk.rows("SELECT role, body, relayed FROM messages WHERE "
+                         "session = ? ORDER BY id", v.split("@")[0])
+    # "relayed" follows the server's answer to the barrier sent after the
+    # line (relay.c): the goodbye is marked a round trip after it went
+    try:
+        wait_until(lambda: all(r["relayed"] for r in rows_now()
+                               if r["role"] != "note"), 5, "every line relayed")
+    except TimeoutError:
+        pass    # the assertion below shows the rows
+    rows = rows_now()
     roles = [r["role"] for r in rows]
     assert roles.count("visitor") >= 2, roles
     assert roles.count("counsellor") == 3, roles
