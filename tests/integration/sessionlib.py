@@ -106,9 +106,10 @@ class Desk:
     def wait_relayed(self, session, text, timeout=10):
         """Waits until the stored visitor line `text` is marked relayed.
 
-        "relayed" is set right after the bytes reach the socket; a kill in
-        between (the counsellor may already have the line) sends it once
-        more after the restart, by design: delivery is at least once
+        "relayed" is set once the server answered the barrier IQ sent after
+        the line (the server has it); a kill in between (the counsellor may
+        already have the line) sends it once more after the restart, under
+        the same message id, by design: delivery is at least once
         (docs/core.md). Tests that mean "what was delivered does not come
         again" kill after the mark."""
         from harness import DAEMON_TIME_FACTOR, wait_until
