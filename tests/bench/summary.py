@@ -44,7 +44,7 @@ def main():
         j = json.loads(f.read_text())
         if not wanted or j["name"] in wanted:
             data[j["name"]] = j
-    servers = ["prosody", "ejabberd", "prosody, nagle off"]
+    servers = ["prosody", "ejabberd", "prosody, nagle on"]
     rows = []
     for bench, suffix, label, unit, digits in LINES:
         if bench not in data:
