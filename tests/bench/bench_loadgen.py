@@ -178,12 +178,17 @@ def total(gens, key):
     return sum(g.status()[key] for g in gens)
 
 
-def wait_count(gens, key, n, timeout):
-    """Seconds until the summed status `key` reaches n, or None."""
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < timeout:
-        if total(gens, key) >= n:
+def wait_count(gens, key, n, timeout, stall=60):
+    """Seconds until the summed status `key` reaches n, or None after
+    `timeout` seconds, or after `stall` seconds without progress."""
+    t0 = last_change = time.monotonic()
+    last = -1
+    while time.monotonic() - t0 < timeout and time.monotonic() - last_change < stall:
+        got = total(gens, key)
+        if got >= n:
             return time.monotonic() - t0
+        if got != last:
+            last, last_change = got, time.monotonic()
         time.sleep(0.05)
     return None
 

@@ -251,11 +251,48 @@ room_join(struct client *c)
 	xmpp_stanza_release(p);
 }
 
-static void
-room_owner_iq(struct client *c, const char *type)
+/* True if the server's configuration form (or no form) has field var. */
+static int
+form_has(xmpp_stanza_t *form, const char *var)
 {
+	xmpp_stanza_t *f;
+
+	if (form == NULL)
+		return 1;
+	for (f = xmpp_stanza_get_children(form); f; f = xmpp_stanza_get_next(f)) {
+		const char *v = xmpp_stanza_get_attribute(f, "var");
+
+		if (v && strcmp(v, var) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Asks for the room's configuration form ("get"), or submits ours ("set")
+ * with the fields of `form` (the server's form) among the ones accueild
+ * sets too (room_setup.c): like it, only what the server offers.
+ */
+static void
+room_owner_iq(struct client *c, const char *type, xmpp_stanza_t *form)
+{
+	static const char *fields[][2] = {
+		{"muc#roomconfig_roomname", "Salon"},
+		{"muc#roomconfig_persistentroom", "0"},
+		{"muc#roomconfig_publicroom", "0"},
+		{"muc#roomconfig_passwordprotectedroom", "1"},
+		{"muc#roomconfig_roomsecret", "s3cret"},
+		{"muc#roomconfig_membersonly", "0"},
+		{"muc#roomconfig_whois", "moderators"},
+		{"muc#roomconfig_changesubject", "0"},
+		{"muc#roomconfig_allowinvites", "0"},
+		{"muc#roomconfig_maxusers", "10"},
+		{"muc#roomconfig_historylength", "50"},
+		{"muc#roomconfig_enablearchiving", "1"},
+	};
 	xmpp_stanza_t *iq, *q, *x;
 	char id[32];
+	size_t i;
 
 	snprintf(id, sizeof(id), "cfg-%s-%d", type, c->idx);
 	iq = xmpp_iq_new(g.ctx, type, id);
@@ -265,13 +302,10 @@ room_owner_iq(struct client *c, const char *type)
 		x = add_child(q, "x", NS_DATA);
 		xmpp_stanza_set_type(x, "submit");
 		add_field(x, "FORM_TYPE", "http://jabber.org/protocol/muc#roomconfig");
-		add_field(x, "muc#roomconfig_roomname", "Salon");
-		add_field(x, "muc#roomconfig_persistentroom", "0");
-		add_field(x, "muc#roomconfig_publicroom", "0");
-		add_field(x, "muc#roomconfig_passwordprotectedroom", "1");
-		add_field(x, "muc#roomconfig_roomsecret", "s3cret");
-		add_field(x, "muc#roomconfig_whois", "moderators");
-		add_field(x, "muc#roomconfig_enablearchiving", "1");
+		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+			if (form_has(form, fields[i][0]))
+				add_field(x, fields[i][0], fields[i][1]);
+		}
 	}
 	xmpp_send(c->conn, iq);
 	xmpp_stanza_release(iq);
@@ -312,7 +346,7 @@ on_visitor_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 			return 1;
 		}
 		c->created = 1;
-		room_owner_iq(c, "get");
+		room_owner_iq(c, "get", NULL);
 	}
 	return 1;
 }
@@ -331,7 +365,9 @@ on_visitor_iq(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		return 1;
 	}
 	if (strncmp(id, "cfg-get-", 8) == 0) {
-		room_owner_iq(c, "set");
+		xmpp_stanza_t *q = child(st, "query", NS_MUC_OWNER);
+
+		room_owner_iq(c, "set", q ? child(q, "x", NS_DATA) : NULL);
 	} else if (!c->configured) {
 		c->configured = 1;
 		c->t_conf = now_ns();
@@ -759,7 +795,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	xmpp_initialize();
-	g.ctx = xmpp_ctx_new(NULL, NULL);
+	g.ctx = xmpp_ctx_new(NULL, getenv("LOADGEN_DEBUG") ? xmpp_get_default_logger(XMPP_LEVEL_DEBUG) : NULL);
 	g.c = calloc((size_t)g.count, sizeof(*g.c));
 	if (g.c == NULL)
 		return 1;
