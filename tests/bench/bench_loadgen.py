@@ -189,7 +189,7 @@ def wait_count(gens, key, n, timeout, stall=60):
             return time.monotonic() - t0
         if got != last:
             last, last_change = got, time.monotonic()
-        time.sleep(0.05)
+        time.sleep(0.2)
     return None
 
 

@@ -805,7 +805,9 @@ main(int argc, char **argv)
 		/* log in `batch` at a time */
 		while (g.next_connect < g.count && g.connecting < batch)
 			connect_one(&g.c[g.next_connect++]);
-		xmpp_run_once(g.ctx, 1);
+		/* select() wakes up on data at once: the timeout only paces
+		 * the talk's sends and the commands */
+		xmpp_run_once(g.ctx, g.talking ? 2 : 20);
 		if (!ready_said && g.next_connect == g.count &&
 		    g.connecting == 0) {
 			say("ready online=%d failed=%d", count(is_online),
