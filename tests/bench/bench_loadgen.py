@@ -20,7 +20,7 @@ One run per server and size N (1,000 by default):
      beam.smp), relay latency visitor -> counsellor and counsellor ->
      visitor, and the room's own echo of each visitor line (visitor ->
      MUC -> visitor, the same rooms, no component on that path).
-  3. baseline, same server, no accueild involved: N other anonymous
+  0. baseline, first, same server, no accueild involved: N other anonymous
      clients each create and configure one room on a MUC service open to
      them (Prosody: a second MUC component with the same modules;
      ejabberd: the staff host's conference service) at the same moment
@@ -193,6 +193,15 @@ def wait_count(gens, key, n, timeout, stall=60):
     return None
 
 
+def link_send_queue(server):
+    """Bytes accueild has written to its component link that the server
+    has not read yet (Send-Q of the connection to the component port)."""
+    out = subprocess.run(["ss", "-tnH", "state", "established",
+                          f"( dport = :{server.component_port} )"],
+                         capture_output=True, text=True, timeout=10).stdout
+    return sum(int(line.split()[1]) for line in out.splitlines() if line.split())
+
+
 def merged(reports, key):
     out = []
     for r in reports:
@@ -237,6 +246,29 @@ def run_size(server_cls, tmpdir, n):
     daemon.start()
     gens = []
     try:
+        # 0. the server alone, first (measured whatever accueild does
+        # later): N rooms created and configured at once
+        rooms = start_gens("rooms", server, n, tmpdir,
+                           ["-d", server.visit_domain, "-m", BASELINE_MUC[server.name]])
+        gens += rooms
+        time.sleep(1)
+        meter = benchlib.Meter(server, daemon).start()
+        for g in rooms:
+            g.ask("burst")
+        row["configured_all_s"] = wait_count(rooms, "configured", n, BURST_TIMEOUT)
+        meter.stop()
+        reps = [g.report() for g in rooms]
+        t_ask, t_conf = merged(reps, "t_ask"), merged(reps, "t_conf")
+        row["configured"] = len(t_conf)
+        row["last_configured_s"] = since_burst_s(t_ask, t_conf)
+        row["rooms_cpu_s"] = meter.cpu["server"]
+        row["rooms_errors"] = sum(r["errors"] for r in reps)
+        reps = talk(rooms, n, TALK, RATE / 2)
+        row["base_echo"] = lat_ms(merged(reps, "echo"))
+        for g in rooms:
+            g.stop()
+        gens = []
+        time.sleep(2)
         staff = Gen("counsellors", server, 0, k, tmpdir, ["-d", server.staff_domain])
         gens.append(staff)
         staff.wait_ready(120)
@@ -262,13 +294,12 @@ def run_size(server_cls, tmpdir, n):
         row["answered"] = len(merged(reps, "t_first"))
         row["last_invited_s"] = since_burst_s(t_ask, t_inv)
         row["last_answered_s"] = since_burst_s(t_ask, merged(reps, "t_first"))
-        inv = sorted(b - a for a, b in zip(sorted(t_ask), sorted(t_inv)))
         row["burst_cpu_d"] = meter.cpu["accueild"]
         row["burst_cpu_s"] = meter.cpu["server"]
         row["burst_cpu_lg"] = benchlib.cpu_seconds([g.proc.pid for g in gens]) - lg0
         row["burst_wall"] = meter.wall
         row["visitor_errors"] = sum(r["errors"] for r in reps)
-        del inv
+        row["link_sendq_kib"] = link_send_queue(server) / 1024
         # 2. steady traffic in the open conversations
         time.sleep(2)
         active = row["answered"]
@@ -293,27 +324,6 @@ def run_size(server_cls, tmpdir, n):
             drops=benchlib.link_drops(daemon))
         row["rate"] = row["relayed"] / TALK
         row["ratio"] = row["cpu_s"] / row["cpu_d"] if row["cpu_d"] else None
-        for g in gens:
-            g.stop()
-        gens = []
-        # 3. the server alone: N rooms created and configured at once
-        rooms = start_gens("rooms", server, n, tmpdir,
-                           ["-d", server.visit_domain, "-m", BASELINE_MUC[server.name]])
-        gens += rooms
-        time.sleep(1)
-        meter = benchlib.Meter(server, daemon).start()
-        for g in rooms:
-            g.ask("burst")
-        row["configured_all_s"] = wait_count(rooms, "configured", n, BURST_TIMEOUT)
-        meter.stop()
-        reps = [g.report() for g in rooms]
-        t_ask, t_conf = merged(reps, "t_ask"), merged(reps, "t_conf")
-        row["configured"] = len(t_conf)
-        row["last_configured_s"] = since_burst_s(t_ask, t_conf)
-        row["rooms_cpu_s"] = meter.cpu["server"]
-        row["rooms_errors"] = sum(r["errors"] for r in reps)
-        reps = talk(rooms, n, TALK, RATE / 2)
-        row["base_echo"] = lat_ms(merged(reps, "echo"))
         if row["last_invited_s"] and row["last_configured_s"]:
             row["burst_vs_base"] = row["last_invited_s"] / row["last_configured_s"]
         for key in ("v2c", "c2v"):
@@ -347,8 +357,11 @@ def render(results):
              ("last invited s", "last_invited_s", 2), ("answered", "answered"),
              ("last answered s", "last_answered_s", 2),
              ("accueild CPU s", "burst_cpu_d", 2), ("server CPU s", "burst_cpu_s", 2),
-             ("loadgen CPU s", "burst_cpu_lg", 2), ("errors", "visitor_errors")], rows,
-            note="answered: the counsellor's first line reached the visitor's room") + "\n"
+             ("loadgen CPU s", "burst_cpu_lg", 2), ("errors", "visitor_errors"),
+             ("link Send-Q KiB", "link_sendq_kib", 0)], rows,
+            note="answered: the counsellor's first line reached the visitor's room; "
+                 "link Send-Q: what accueild\nhad written to the component link "
+                 "and the server had not read yet, at the end of the burst") + "\n"
         text += benchlib.table(
             f"loadgen on {srv}: the server alone creates and configures as many rooms",
             [("rooms", "n"), ("configured", "configured"),
