@@ -102,6 +102,11 @@ class EjabberdLoad(harness.EjabberdServer):
             raise harness.HarnessError("ejabberd.yml.in: no access_create to open")
         self.config_path.write_text(text.replace("access_create: muc_create",
                                                  "access_create: all"))
+        # ejabberdctl runs erl as the ejabberd user through su, whose PAM
+        # session leaves 1,024 open files: 1,000 clients need more. The
+        # script sources ejabberdctl.cfg (a shell file) as that user.
+        with open(self.dir / "ejabberdctl.cfg", "a") as f:
+            f.write('ulimit -n "$(ulimit -Hn)"\n')
 
 
 class Gen:
