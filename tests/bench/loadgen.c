@@ -58,7 +58,7 @@ struct vec {
 
 struct client {
 	xmpp_conn_t *conn;
-	int idx;		/* global index: visitor i, counsellor n */
+	int idx; /* global index: visitor i, counsellor n */
 	int online;
 	int asked, invited, joined, answered, created, configured;
 	char *room, *password;
@@ -84,7 +84,7 @@ static struct {
 	int64_t talk_end, next_send;
 	int rr;
 	struct vec echo, c2v, v2c;
-	unsigned char taken[MAX_VISITORS];	/* counsellors: offers taken */
+	unsigned char taken[MAX_VISITORS]; /* counsellors: offers taken */
 } g;
 
 static int64_t
@@ -110,8 +110,7 @@ vec_add(struct vec *v, int64_t x)
 	v->v[v->n++] = x;
 }
 
-static void
-say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void
 say(const char *fmt, ...)
@@ -203,7 +202,8 @@ bare_is(const char *jid, const char *bare)
 {
 	size_t n = strlen(bare);
 
-	return jid && strncmp(jid, bare, n) == 0 && (jid[n] == '/' || jid[n] == 0);
+	return jid && strncmp(jid, bare, n) == 0 &&
+	       (jid[n] == '/' || jid[n] == 0);
 }
 
 /* --------------------------------------------------------------------- */
@@ -259,7 +259,8 @@ form_has(xmpp_stanza_t *form, const char *var)
 
 	if (form == NULL)
 		return 1;
-	for (f = xmpp_stanza_get_children(form); f; f = xmpp_stanza_get_next(f)) {
+	for (f = xmpp_stanza_get_children(form); f;
+	     f = xmpp_stanza_get_next(f)) {
 		const char *v = xmpp_stanza_get_attribute(f, "var");
 
 		if (v && strcmp(v, var) == 0)
@@ -277,18 +278,18 @@ static void
 room_owner_iq(struct client *c, const char *type, xmpp_stanza_t *form)
 {
 	static const char *fields[][2] = {
-		{"muc#roomconfig_roomname", "Salon"},
-		{"muc#roomconfig_persistentroom", "0"},
-		{"muc#roomconfig_publicroom", "0"},
-		{"muc#roomconfig_passwordprotectedroom", "1"},
-		{"muc#roomconfig_roomsecret", "s3cret"},
-		{"muc#roomconfig_membersonly", "0"},
-		{"muc#roomconfig_whois", "moderators"},
-		{"muc#roomconfig_changesubject", "0"},
-		{"muc#roomconfig_allowinvites", "0"},
-		{"muc#roomconfig_maxusers", "10"},
-		{"muc#roomconfig_historylength", "50"},
-		{"muc#roomconfig_enablearchiving", "1"},
+	    {"muc#roomconfig_roomname", "Salon"},
+	    {"muc#roomconfig_persistentroom", "0"},
+	    {"muc#roomconfig_publicroom", "0"},
+	    {"muc#roomconfig_passwordprotectedroom", "1"},
+	    {"muc#roomconfig_roomsecret", "s3cret"},
+	    {"muc#roomconfig_membersonly", "0"},
+	    {"muc#roomconfig_whois", "moderators"},
+	    {"muc#roomconfig_changesubject", "0"},
+	    {"muc#roomconfig_allowinvites", "0"},
+	    {"muc#roomconfig_maxusers", "10"},
+	    {"muc#roomconfig_historylength", "50"},
+	    {"muc#roomconfig_enablearchiving", "1"},
 	};
 	xmpp_stanza_t *iq, *q, *x;
 	char id[32];
@@ -301,7 +302,8 @@ room_owner_iq(struct client *c, const char *type, xmpp_stanza_t *form)
 	if (strcmp(type, "set") == 0) {
 		x = add_child(q, "x", NS_DATA);
 		xmpp_stanza_set_type(x, "submit");
-		add_field(x, "FORM_TYPE", "http://jabber.org/protocol/muc#roomconfig");
+		add_field(x, "FORM_TYPE",
+		    "http://jabber.org/protocol/muc#roomconfig");
 		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 			if (form_has(form, fields[i][0]))
 				add_field(x, fields[i][0], fields[i][1]);
@@ -334,7 +336,7 @@ on_visitor_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	c->t_join = now_ns();
 	x = child(st, "x", NS_MUC_USER);
 	for (s = x ? xmpp_stanza_get_children(x) : NULL; s;
-	    s = xmpp_stanza_get_next(s)) {
+	     s = xmpp_stanza_get_next(s)) {
 		const char *code = xmpp_stanza_get_attribute(s, "code");
 
 		if (code && strcmp(code, "201") == 0)
@@ -342,7 +344,7 @@ on_visitor_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	}
 	if (g.role == ROOMS) {
 		if (!created) {
-			g.errors++;	/* the room existed: not a creation */
+			g.errors++; /* the room existed: not a creation */
 			return 1;
 		}
 		c->created = 1;
@@ -433,7 +435,8 @@ talk_one(void)
 		struct client *c = &g.c[g.rr];
 
 		g.rr = (g.rr + 1) % g.count;
-		if (!c->online || !(g.role == ROOMS ? c->configured : c->answered))
+		if (!c->online ||
+		    !(g.role == ROOMS ? c->configured : c->answered))
 			continue;
 		c->seq++;
 		snprintf(text, sizeof(text), "V%d-%d %lld", c->idx, c->seq,
@@ -499,15 +502,15 @@ on_counsellor_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		    (long long)now_ns());
 		send_body(c, bare, "chat", text);
 	} else if (strchr(body, '\n') && (q = question_of(body)) != NULL &&
-	    sscanf(q + 1, "%4d", &i) == 1) {
+	           sscanf(q + 1, "%4d", &i) == 1) {
 		/* an offer: the question on its own line; answer to take it,
 		 * once per visitor (offers go to several counsellors) */
 		g.offers++;
 		if (i < 0 || i >= MAX_VISITORS || g.taken[i])
 			goto done;
 		g.taken[i] = 1;
-		snprintf(text, sizeof(text), "C%d-0 %lld", i,
-		    (long long)now_ns());
+		snprintf(
+		    text, sizeof(text), "C%d-0 %lld", i, (long long)now_ns());
 		send_body(c, bare, "chat", text);
 		g.takes++;
 	}
@@ -537,11 +540,12 @@ on_conn(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 			xmpp_handler_add(conn, on_counsellor_presence, NULL,
 			    "presence", NULL, c);
 		} else {
-			xmpp_handler_add(conn, on_visitor_message, NULL,
-			    "message", NULL, c);
+			xmpp_handler_add(
+			    conn, on_visitor_message, NULL, "message", NULL, c);
 			xmpp_handler_add(conn, on_visitor_presence, NULL,
 			    "presence", NULL, c);
-			xmpp_handler_add(conn, on_visitor_iq, NULL, "iq", NULL, c);
+			xmpp_handler_add(
+			    conn, on_visitor_iq, NULL, "iq", NULL, c);
 		}
 		xmpp_send(conn, p);
 		xmpp_stanza_release(p);
@@ -572,7 +576,7 @@ connect_one(struct client *c)
 		xmpp_conn_set_jid(c->conn, jid);
 		xmpp_conn_set_pass(c->conn, g.password);
 	} else {
-		xmpp_conn_set_jid(c->conn, g.domain);	/* SASL ANONYMOUS */
+		xmpp_conn_set_jid(c->conn, g.domain); /* SASL ANONYMOUS */
 	}
 	g.connecting++;
 	if (xmpp_connect_client(c->conn, g.host, g.port, on_conn, c) !=
@@ -595,13 +599,41 @@ count(int (*pred)(const struct client *))
 	return n;
 }
 
-static int is_online(const struct client *c) { return c->online; }
-static int is_asked(const struct client *c) { return c->asked; }
-static int is_invited(const struct client *c) { return c->invited; }
-static int is_joined(const struct client *c) { return c->joined; }
-static int is_answered(const struct client *c) { return c->answered; }
-static int is_created(const struct client *c) { return c->created; }
-static int is_configured(const struct client *c) { return c->configured; }
+static int
+is_online(const struct client *c)
+{
+	return c->online;
+}
+static int
+is_asked(const struct client *c)
+{
+	return c->asked;
+}
+static int
+is_invited(const struct client *c)
+{
+	return c->invited;
+}
+static int
+is_joined(const struct client *c)
+{
+	return c->joined;
+}
+static int
+is_answered(const struct client *c)
+{
+	return c->answered;
+}
+static int
+is_created(const struct client *c)
+{
+	return c->created;
+}
+static int
+is_configured(const struct client *c)
+{
+	return c->configured;
+}
 
 static void
 print_vec(const char *name, const struct vec *v, int comma)
@@ -635,8 +667,8 @@ static void
 report(void)
 {
 	printf("{\"first\":%d,\"count\":%d,\"sent\":%ld,\"offers\":%ld,"
-	    "\"takes\":%ld,\"errors\":%d,\"failed\":%d,", g.first, g.count,
-	    g.sent, g.offers, g.takes, g.errors, g.failed);
+	       "\"takes\":%ld,\"errors\":%d,\"failed\":%d,",
+	    g.first, g.count, g.sent, g.offers, g.takes, g.errors, g.failed);
 	print_times("t_ask", offsetof(struct client, t_ask));
 	print_times("t_inv", offsetof(struct client, t_inv));
 	print_times("t_join", offsetof(struct client, t_join));
@@ -664,12 +696,14 @@ command(char *line)
 
 	line[strcspn(line, "\r\n")] = 0;
 	if (strcmp(line, "status") == 0) {
-		say("status online=%d asked=%d invited=%d joined=%d answered=%d "
+		say("status online=%d asked=%d invited=%d joined=%d "
+		    "answered=%d "
 		    "created=%d configured=%d offers=%ld errors=%d failed=%d "
-		    "talking=%d", count(is_online), count(is_asked),
-		    count(is_invited), count(is_joined), count(is_answered),
-		    count(is_created), count(is_configured), g.offers, g.errors,
-		    g.failed, g.talking);
+		    "talking=%d",
+		    count(is_online), count(is_asked), count(is_invited),
+		    count(is_joined), count(is_answered), count(is_created),
+		    count(is_configured), g.offers, g.errors, g.failed,
+		    g.talking);
 	} else if (strcmp(line, "burst") == 0) {
 		for (i = 0; i < g.count; i++) {
 			struct client *c = &g.c[i];
@@ -735,7 +769,7 @@ read_commands(void)
 		memmove(buf, nl + 1, have + 1);
 	}
 	if (have == sizeof(buf) - 1)
-		have = 0;	/* a line too long: dropped */
+		have = 0; /* a line too long: dropped */
 	return 1;
 }
 
@@ -772,17 +806,38 @@ main(int argc, char **argv)
 	optind = 2;
 	while ((opt = getopt(argc, argv, "h:p:d:f:n:D:m:u:w:b:")) != -1) {
 		switch (opt) {
-		case 'h': g.host = optarg; break;
-		case 'p': g.port = (unsigned short)atoi(optarg); break;
-		case 'd': g.domain = optarg; break;
-		case 'f': g.first = atoi(optarg); break;
-		case 'n': g.count = atoi(optarg); break;
-		case 'D': g.desk = optarg; break;
-		case 'm': g.muc = optarg; break;
-		case 'u': g.prefix = optarg; break;
-		case 'w': g.password = optarg; break;
-		case 'b': batch = atoi(optarg); break;
-		default: usage();
+		case 'h':
+			g.host = optarg;
+			break;
+		case 'p':
+			g.port = (unsigned short)atoi(optarg);
+			break;
+		case 'd':
+			g.domain = optarg;
+			break;
+		case 'f':
+			g.first = atoi(optarg);
+			break;
+		case 'n':
+			g.count = atoi(optarg);
+			break;
+		case 'D':
+			g.desk = optarg;
+			break;
+		case 'm':
+			g.muc = optarg;
+			break;
+		case 'u':
+			g.prefix = optarg;
+			break;
+		case 'w':
+			g.password = optarg;
+			break;
+		case 'b':
+			batch = atoi(optarg);
+			break;
+		default:
+			usage();
 		}
 	}
 	if (g.domain == NULL || g.port == 0 || g.count <= 0 ||
@@ -790,12 +845,16 @@ main(int argc, char **argv)
 	    (g.role == ROOMS && g.muc == NULL))
 		usage();
 	if (g.count > FD_SETSIZE - 64) {
-		fprintf(stderr, "loadgen: at most %d clients per process "
-		    "(libstrophe waits with select())\n", FD_SETSIZE - 64);
+		fprintf(stderr,
+		    "loadgen: at most %d clients per process "
+		    "(libstrophe waits with select())\n",
+		    FD_SETSIZE - 64);
 		return 2;
 	}
 	xmpp_initialize();
-	g.ctx = xmpp_ctx_new(NULL, getenv("LOADGEN_DEBUG") ? xmpp_get_default_logger(XMPP_LEVEL_DEBUG) : NULL);
+	g.ctx = xmpp_ctx_new(NULL,
+	    getenv("LOADGEN_DEBUG") ? xmpp_get_default_logger(XMPP_LEVEL_DEBUG)
+	                            : NULL);
 	g.c = calloc((size_t)g.count, sizeof(*g.c));
 	if (g.c == NULL)
 		return 1;
