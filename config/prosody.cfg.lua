@@ -24,6 +24,15 @@
 component_ports = { 5347 }
 component_interfaces = { "127.0.0.1" }
 
+-- Send each stanza at once (TCP_NODELAY on every socket Prosody accepts or
+-- opens). Prosody 0.12's epoll backend (net/server_epoll.lua) keeps Nagle's
+-- algorithm unless told: a stanza that follows another one on the component
+-- link then waits for the peer's delayed ACK, about 40 ms per counsellor
+-- message (tests/bench/bench_latency.py measures it both ways). Global
+-- option; it replaces Prosody's network_settings table, so merge it with
+-- any network_settings you already have.
+network_settings = { nagle = false }
+
 ---------------------------------------------------------------------------
 -- Web visitors: SASL ANONYMOUS over BOSH. Each visit gets a throw-away JID;
 -- the visitor's room (name + password) is the session handle, so a page

@@ -25,6 +25,15 @@ LINES = [
     ("load", "peak_accueild_mib", "load: accueild peak RSS", "MiB", 1),
     ("load", "peak_server_mib", "load: server peak RSS", "MiB", 1),
     ("load", "done", "load: conversations completed", "", 0),
+    ("loadgen", "last_invited_s", "loadgen: burst, last visitor invited", "s", 2),
+    ("loadgen", "last_configured_s", "loadgen: server alone, last of as many rooms configured", "s", 2),
+    ("loadgen", "cpu_d", "loadgen: accueild CPU, steady traffic", "s", 2),
+    ("loadgen", "cpu_s", "loadgen: server CPU, steady traffic", "s", 2),
+    ("loadgen", "ratio", "loadgen: server CPU / accueild CPU", "x", 1),
+    ("loadgen", "peak_d", "loadgen: accueild peak RSS", "MiB", 1),
+    ("loadgen", "v2c_p50_ms", "loadgen: relay visitor -> counsellor, p50", "ms", 2),
+    ("loadgen", "echo_p50_ms", "loadgen: room echo (same rooms), p50", "ms", 2),
+    ("loadgen", "v2c_minus_echo_us", "loadgen: relay adds to the room's echo, p50", "us", 0),
     ("queue", "ms_per_tick_accueild", "queue: accueild CPU per 2 s tick", "ms", 2),
     ("queue", "probe_invite_p50_ms", "queue: first message -> invitation, p50", "ms", 0),
     ("queue", "free_to_offer_p50_ms", "queue: counsellor free -> next offer, p50", "ms", 0),
@@ -44,7 +53,7 @@ def main():
         j = json.loads(f.read_text())
         if not wanted or j["name"] in wanted:
             data[j["name"]] = j
-    servers = ["prosody", "ejabberd", "prosody, nagle off"]
+    servers = ["prosody", "ejabberd", "prosody, nagle on"]
     rows = []
     for bench, suffix, label, unit, digits in LINES:
         if bench not in data:
