@@ -456,6 +456,20 @@ class ProsodyServer(XmppServer):
                       "register", user, host, password], 30)
 
 
+def ejabberd_snippet(path, component_port, http_port, secret):
+    """The ejabberd snippet at path with these ports and secret in place
+    of the shipped ones (each expected exactly once)."""
+    text = Path(path).read_text()
+    for old, new in (("port: 5347", f"port: {component_port}"),
+                     ("port: 5285", f"port: {http_port}"),
+                     ('password: "CHANGE-ME-to-a-long-random-secret"',
+                      f'password: "{secret}"')):
+        if text.count(old) != 1:
+            raise HarnessError(f"{path}: expected {old!r} once")
+        text = text.replace(old, new)
+    return text
+
+
 class EjabberdServer(XmppServer):
     """ejabberd 23 started with ejabberdctl on a private node, all state in
     tmpdir/ejabberd (owned by the ejabberd user, as ejabberdctl runs as it),
@@ -505,15 +519,8 @@ class EjabberdServer(XmppServer):
     def _snippet_for_test(self):
         """config/ejabberd.yml (or the snippet given) with this run's ports
         and secret."""
-        text = self.snippet.read_text()
-        for old, new in (("port: 5347", f"port: {self.component_port}"),
-                         ("port: 5285", f"port: {self.http_port}"),
-                         ('password: "CHANGE-ME-to-a-long-random-secret"',
-                          f'password: "{self.secret}"')):
-            if text.count(old) != 1:
-                raise HarnessError(f"{self.snippet}: expected {old!r} once")
-            text = text.replace(old, new)
-        return text
+        return ejabberd_snippet(self.snippet, self.component_port,
+                                self.http_port, self.secret)
 
     def _give_to_ejabberd(self):
         """ejabberdctl runs as the ejabberd user: let it reach and own dir."""

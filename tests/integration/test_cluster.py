@@ -90,14 +90,8 @@ class Territory:
         replaced by the territory's, ACL and access names made unique (the
         included files are merged into one configuration), this node's
         ports and the territory's secret."""
-        text = (harness.REPO / "config" / "ejabberd.yml").read_text()
-        for old, new in (("port: 5347", f"port: {component_port}"),
-                         ("port: 5285", f"port: {http_port}"),
-                         ('password: "CHANGE-ME-to-a-long-random-secret"',
-                          f'password: "{self.secret}"')):
-            if text.count(old) != 1:
-                raise HarnessError(f"config/ejabberd.yml: expected {old!r} once")
-            text = text.replace(old, new)
+        text = harness.ejabberd_snippet(harness.REPO / "config" / "ejabberd.yml",
+                                        component_port, http_port, self.secret)
         if self.suffix != "ot.example":
             for old in ("visit.ot.example", "salons.ot.example",
                         "accueil.ot.example"):
