@@ -506,8 +506,10 @@ roompool_shutdown(struct app *app)
 	size_t i;
 
 	for (i = 0; i < nrooms; i++)
-		if (rooms[i]->ready)
+		if (rooms[i]->ready) {
 			room_leave_all(app, rooms[i]->cv);
+			rooms[i]->ready = 0;	/* its echo is no loss */
+		}
 }
 
 static void
