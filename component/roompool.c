@@ -453,6 +453,21 @@ tick_room(struct app *app, struct pooled *p, int64_t now,
 	return 0;
 }
 
+/* Destroys one room of office, one still being set up first. */
+static void
+drop_one_of(struct app *app, const char *office)
+{
+	struct pooled *p = NULL;
+	size_t i;
+
+	for (i = 0; i < nrooms; i++)
+		if (strcmp(rooms[i]->cv->office, office) == 0 &&
+		    (p == NULL || (p->ready && !rooms[i]->ready)))
+			p = rooms[i];
+	if (p)
+		drop(app, p, 1, "destroyed (above <room-pool max>)");
+}
+
 /* Rooms of o ready or under way; *ready those ready. */
 static int
 count_of(const char *office, int *ready)
@@ -491,6 +506,8 @@ roompool_tick(void *ud)
 		int want = target(app, o, now), ready;
 		int have = count_of(o->id, &ready);
 
+		for (; have > app->conf->pool_max; have--)
+			drop_one_of(app, o->id);	/* max lowered */
 		if (arrivals_of(o->id)->backoff > mono)
 			continue;
 		for (; have < want && inflight < MAX_INFLIGHT; have++,

@@ -14,6 +14,9 @@ Prosody and ejabberd (docs/performance.md):
   item-not-found, or gone) and replaced by fresh ones;
 - a restart keeps the pool (the same rooms, checked again, then used);
   an office removed by a reload has its pool rooms destroyed;
+- a burst of first messages (100; ACCUEIL_POOL_BURST=1000) is invited,
+  each in its own room, with and without the pool, and costs accueild
+  less CPU than the server (time and CPU printed);
 - a burst of desk changes (visitors arriving one after the other, each
   changing the expected wait) reaches a subscriber as at most one push
   per second, and the last push says what a fresh probe says.
@@ -21,7 +24,9 @@ Prosody and ejabberd (docs/performance.md):
 Every wait is bounded; each test runs once per server.
 """
 
+import os
 import time
+from pathlib import Path
 
 from harness import Client, pause, run, wait_until
 from sessionlib import D, DESK, Clock, Desk, Visitor, body
@@ -236,6 +241,88 @@ def test_desk_pushes_coalesced(server_cls, tmpdir):
     assert "13" in " ".join(status_texts(last)), last
 
 
+def cpu_seconds(pids):
+    """User + system CPU seconds of the processes pids, from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1]
+        except OSError:
+            continue
+        parts = fields.split()
+        total += int(parts[11]) + int(parts[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(server):
+    if hasattr(server, "_beam_pids"):
+        return server._beam_pids()
+    return [server.proc.pid]
+
+
+def burst(desk, clients, label):
+    """Every client sends its first message at once; returns (seconds to
+    the last invitation, accueild CPU s, server CPU s) and checks that
+    every client was invited into its own room."""
+    invited = {}
+
+    def recorder(i):
+        def record(stanza):
+            if (i not in invited and stanza.name == "message"
+                    and stanza.xml.find(f"{{{NS_CONF}}}x") is not None):
+                invited[i] = (time.monotonic(),
+                              stanza.xml.find(f"{{{NS_CONF}}}x").get("jid"))
+            return stanza
+        return record
+    for i, c in enumerate(clients):
+        c.xmpp.add_filter("in", recorder(i))
+    daemon, server = [desk.daemon.proc.pid], server_pids(desk.server)
+    cpu0 = (cpu_seconds(daemon), cpu_seconds(server))
+    t0 = time.monotonic()
+    for i, c in enumerate(clients):
+        msg = c.xmpp.make_message(mto=DESK, mbody=f"Bonjour, {label} {i} ?",
+                                  mtype="chat")
+        msg["lang"] = "fr"
+        msg.send()
+    wait_until(lambda: len(invited) == len(clients), 60 + len(clients) / 5,
+               f"{len(clients)} invitations ({label})")
+    last = max(t for t, _ in invited.values()) - t0
+    used = (cpu_seconds(daemon) - cpu0[0], cpu_seconds(server) - cpu0[1])
+    rooms = {room for _, room in invited.values()}
+    assert len(rooms) == len(clients), f"{len(rooms)} rooms for {len(clients)}"
+    return last, used[0], used[1]
+
+
+def test_burst_of_first_messages(server_cls, tmpdir):
+    # ACCUEIL_POOL_BURST=1000 for the full figure (docs/performance.md)
+    n = int(os.environ.get("ACCUEIL_POOL_BURST", "100"))
+    desk = Desk(server_cls, tmpdir, extra_xml=[
+        pool_xml(min_=n, max_=n, idle=3600),
+        f'<limits office-burst="{2 * n}" office-per-minute="{2 * n}"/>'])
+    wait_ready(desk, n, timeout=30 + n / 5)
+    clients = [Client(desk.server, anonymous=True) for _ in range(n)]
+    pooled = burst(desk, clients, "pool")
+    # the same burst with no pool: every room set up on demand
+    desk.daemon.write_config(extra_xml=[
+        desk_counsellors(desk), pool_xml(min_=0, max_=0),
+        f'<limits office-burst="{2 * n}" office-per-minute="{2 * n}"/>'])
+    desk.daemon.mark_log()
+    desk.daemon.hup()
+    desk.daemon.wait_log(r"configuration reloaded", timeout=10)
+    wait_until(lambda: not desk.rows("SELECT id FROM pool_rooms"), 20,
+               "the pool emptied (max 0)")
+    clients = [Client(desk.server, anonymous=True) for _ in range(n)]
+    bare = burst(desk, clients, "no pool")
+    for label, (last, mine, theirs) in (("pool", pooled), ("no pool", bare)):
+        print(f"# {server_cls.name}: burst of {n} first messages, {label}: "
+              f"last invited after {last:.2f} s; CPU accueild {mine:.2f} s,"
+              f" server {theirs:.2f} s")
+    # the pool takes the room set-up out of the burst
+    assert pooled[0] < bare[0], (pooled, bare)
+    # without it, the server's room set-ups, not accueild, bound the burst
+    assert bare[1] < bare[2], bare
+
+
 def status_texts(xml):
     import re
     return sorted(re.findall(r"<status[^>]*>([^<]*)</status>", xml))
@@ -245,4 +332,4 @@ if __name__ == "__main__":
     run([test_pool_fills_and_invites_at_once,
          test_pool_follows_arrivals_and_expires,
          test_pool_survives_restart_and_reload,
-         test_desk_pushes_coalesced])
+         test_desk_pushes_coalesced, test_burst_of_first_messages])
