@@ -45,6 +45,7 @@ struct pushed {
 static struct pushed *pushed;
 static size_t npushed;
 static unsigned long pushes;	/* presences pushed to subscribers */
+static int any_dirty;		/* some desk is marked */
 
 /* Fills buf with the presence status of o in lang. */
 static void
@@ -240,12 +241,18 @@ flush(struct app *app)
 	struct push pu;
 	size_t i;
 
+	if (!any_dirty)
+		return;
+	any_dirty = 0;
 	push_begin(&pu, app);
 	for (i = 0; i < app->conf->noffices; i++) {
 		const struct conf_office *o = &app->conf->offices[i];
 		struct pushed *p = pushed_state(o->id);
 		long long sig, was = p->open;
 
+		if (p->dirty && p->looked && now - p->looked <
+		    DESK_COALESCE_MS)
+			any_dirty = 1;	/* its turn comes at a later tick */
 		if (!p->dirty || (p->looked && now - p->looked <
 		    DESK_COALESCE_MS))
 			continue;
@@ -277,6 +284,7 @@ desk_refresh(struct app *app)
 
 	for (i = 0; i < app->conf->noffices; i++)
 		pushed_state(app->conf->offices[i].id)->dirty = 1;
+	any_dirty = 1;
 	flush(app);
 }
 
