@@ -39,6 +39,10 @@ room_setup_start(struct app *app, struct conv *cv)
 		room_ready(app, cv);
 		return;
 	}
+	if (cv->setup != ROOM_SETUP_NONE)
+		log_info("session %s: set-up of room %s started again (no "
+		    "answer for %lld s)", cv->id, cv->room,
+		    (long long)(store_now() - cv->setup_at));
 	log_debug("session %s: creating room %s", cv->id, cv->room);
 	cv->setup = ROOM_SETUP_CREATING;
 	cv->setup_at = store_now();
@@ -149,6 +153,7 @@ setup_submit(struct app *app, struct conv *cv, xmpp_stanza_t *result)
 		form_add_field(x, var, NULL, NULL, value);
 	}
 	cv->setup = ROOM_SETUP_SUBMIT;
+	cv->setup_at = store_now();	/* the retry counts from the last answer */
 	room_iq(app, cv, "set", "cfg-set", q);
 }
 
@@ -166,6 +171,7 @@ setup_owner(struct app *app, struct conv *cv)
 	xmpp_stanza_set_attribute(item, "jid", jid);
 	free(jid);
 	cv->setup = ROOM_SETUP_OWNER;
+	cv->setup_at = store_now();
 	room_iq(app, cv, "set", "cfg-own", q);
 }
 
@@ -269,6 +275,7 @@ setup_presence(struct app *app, struct conv *cv, xmpp_stanza_t *st)
 		xmpp_stanza_set_name(q, "query");
 		xmpp_stanza_set_ns(q, NS_MUC_OWNER);
 		cv->setup = ROOM_SETUP_FORM;
+		cv->setup_at = store_now();
 		room_iq(app, cv, "get", "cfg-get", q);
 	}
 	return ROUTE_HANDLED;
