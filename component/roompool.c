@@ -352,6 +352,12 @@ bot_presence(struct app *app, struct pooled *p, xmpp_stanza_t *st)
 	}
 	if (p->ready || !p->cv->setup_done)
 		return;
+	if (room_has_status(x, "201")) {
+		/* the bot's join made a new room: ours was gone (a check
+		 * after a restart); this one is not configured */
+		drop(app, p, 1, "dropped (the server no longer had it)");
+		return;
+	}
 	p->ready = 1;
 	p->tries = 0;
 	if (p->since == 0)
@@ -368,6 +374,9 @@ roompool_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 	if (nrooms == 0 || !room_from_muc(app, r->from) ||
 	    (p = pooled_of(st)) == NULL)
 		return ROUTE_PASS;
+	if (strcmp(xmpp_stanza_get_name(st), "iq") == 0 &&
+	    room_setup_iq_id(st) == NULL)
+		return ROUTE_PASS;	/* a request: answered down the line */
 	if (strcmp(xmpp_stanza_get_name(st), "iq") == 0 ||
 	    r->kind == ROUTE_SERVICE) {
 		room_setup_handle(app, p->cv, st, r);
