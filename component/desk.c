@@ -39,6 +39,7 @@ struct pushed {
 	char *id;
 	long long open;	/* signature of what was shown; -1: nothing yet */
 	int dirty;	/* a change to look at */
+	int mixed;	/* someone got a state other than open directly */
 	unsigned long long looked;	/* when last looked at (mono ms) */
 };
 
@@ -120,15 +121,8 @@ desk_presence_of(struct app *app, const struct conf_office *o, const char *to,
 	return p;
 }
 
-static xmpp_stanza_t *
-desk_presence(struct app *app, const struct conf_office *o, const char *to,
-    const char *lang)
-{
-	struct desk_status ds;
-
-	status_desk(app, o->id, &ds);
-	return desk_presence_of(app, o, to, lang, &ds);
-}
+static xmpp_stanza_t *desk_presence(struct app *app,
+    const struct conf_office *o, const char *to, const char *lang);
 
 /*
  * The presence each subscriber of an office gets, built once per push
@@ -210,6 +204,28 @@ signature(const struct conf_office *o, const struct desk_status *ds)
 	return 1000 + (ds->available > 0) * 100 + (mins > 99 ? 99 : mins);
 }
 
+/*
+ * The presence of o now, for one JID (an answer, not a push). If it
+ * shows another state than the last push, the next look pushes to all
+ * even if the state is back to the pushed one (the subscribers did not
+ * all see the same).
+ */
+static xmpp_stanza_t *
+desk_presence(struct app *app, const struct conf_office *o, const char *to,
+    const char *lang)
+{
+	struct pushed *p = pushed_state(o->id);
+	struct desk_status ds;
+
+	status_desk(app, o->id, &ds);
+	if (p->open != -1 && signature(o, &ds) != p->open) {
+		p->mixed = 1;
+		p->dirty = 1;
+		any_dirty = 1;
+	}
+	return desk_presence_of(app, o, to, lang, &ds);
+}
+
 void
 desk_resync(struct app *app)
 {
@@ -224,7 +240,7 @@ desk_resync(struct app *app)
 
 		status_desk(app, o->id, &ds);
 		p->open = signature(o, &ds);
-		p->dirty = 0;
+		p->dirty = p->mixed = 0;
 		p->looked = clock_mono_ms();
 		pu.templates[i] = desk_presence_of(app, o, "", NULL, &ds);
 	}
@@ -259,9 +275,10 @@ flush(struct app *app)
 		p->dirty = 0;
 		p->looked = now;
 		status_desk(app, o->id, &ds);	/* once per look */
-		if ((sig = signature(o, &ds)) == was)
+		if ((sig = signature(o, &ds)) == was && !p->mixed)
 			continue;
 		p->open = sig;
+		p->mixed = 0;
 		if (was == -1 || (was >= 1000) != (sig >= 1000)) {
 			log_info("office %s: chat %s", o->id, sig >= 1000 ?
 			    "open" : "closed");
