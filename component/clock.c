@@ -69,10 +69,26 @@ tz_pop(char *saved)
 int
 clock_localtime(const char *tz, time_t t, struct tm *tm)
 {
-	char *saved = tz_push(tz);
-	int r = localtime_r(&t, tm) ? 0 : -1;
+	/* the last answer: switching TZ re-reads the zone file each time,
+	 * and a burst asks for the same zone and second over and over */
+	static char last_tz[64];
+	static time_t last_t;
+	static struct tm last_tm;
+	char *saved;
+	int r;
 
+	if (last_tz[0] && t == last_t && strcmp(tz, last_tz) == 0) {
+		*tm = last_tm;
+		return 0;
+	}
+	saved = tz_push(tz);
+	r = localtime_r(&t, tm) ? 0 : -1;
 	tz_pop(saved);
+	if (r == 0 && strlen(tz) < sizeof(last_tz)) {
+		snprintf(last_tz, sizeof(last_tz), "%s", tz);
+		last_t = t;
+		last_tm = *tm;
+	}
 	return r;
 }
 

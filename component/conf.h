@@ -202,6 +202,10 @@ struct conf {
 	int max_subscribers, subscriber_days, max_watchers, watcher_hours;
 	int limits_line;
 
+	/* <room-pool> (roompool.c): ready rooms per office */
+	int pool_min, pool_max, pool_window, pool_idle;
+	int pool_line;
+
 	struct conf_jid *admins;
 	size_t nadmins;
 	struct conf_plugin_file *plugin_files;

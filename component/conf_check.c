@@ -413,6 +413,9 @@ conf_check_semantics(struct conf_ctx *c)
 		conf_err(c, conf->server_line, "<server>: reconnect-min (%d) "
 		    "is greater than reconnect-max (%d)", conf->reconnect_min,
 		    conf->reconnect_max);
+	if (conf->pool_min > conf->pool_max)
+		conf_err(c, conf->pool_line, "<room-pool>: min (%d) is greater "
+		    "than max (%d)", conf->pool_min, conf->pool_max);
 	for (i = 0; i < conf->nbots; i++)
 		check_avatar(c, conf->bots[i].avatar, conf->bots[i].line);
 	for (i = 0; i < conf->noffices; i++)

@@ -67,6 +67,14 @@ static const struct conf_attr limits_attrs[] = {
 	{NULL, 0, 0, 0, 0, NULL, 0},
 };
 
+static const struct conf_attr pool_attrs[] = {
+	{"min", A_INT, 0, 0, 1000, "2", F(struct conf, pool_min)},
+	{"max", A_INT, 0, 0, 10000, "50", F(struct conf, pool_max)},
+	{"window", A_INT, 0, 10, 600, "60", F(struct conf, pool_window)},
+	{"idle", A_INT, 0, 60, 604800, "1800", F(struct conf, pool_idle)},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
 static const struct conf_attr jid_attrs[] = {
 	{"jid", A_JID, 1, 0, 0, NULL, F(struct conf_jid, jid)},
 	{NULL, 0, 0, 0, 0, NULL, 0},
@@ -219,6 +227,8 @@ const struct conf_elem conf_schema[] = {
 	    CONF_NO_FIELD, database_attrs, "the SQLite database"},
 	{"limits", "accueil", 0, 1, 0, 0, 0, F(struct conf, limits_line),
 	    CONF_NO_FIELD, limits_attrs, "rate limits, caps and expiry"},
+	{"room-pool", "accueil", 0, 1, 0, 0, 0, F(struct conf, pool_line),
+	    CONF_NO_FIELD, pool_attrs, "rooms set up ahead, per office"},
 	{"admin", "accueil", 0, 0,
 	    ARRAY(struct conf, struct conf_jid, admins, nadmins), CONF_NO_FIELD,
 	    jid_attrs, "an administrator"},

@@ -23,6 +23,8 @@
 #include "plugin.h"
 #include "registry.h"
 #include "relay.h"
+#include "room.h"
+#include "roompool.h"
 #include "router.h"
 #include "stanza.h"
 #include "store.h"
@@ -295,14 +297,17 @@ start(struct app *app, xmpp_stanza_t *st, const struct route *r,
 		return;
 	if (x)
 		read_form(x, &p, &problems);
-	cv = conv_alloc();
-	if (random_hex(sid, 5) < 0 || random_hex(hex, 16) < 0 ||
-	    random_hex(pw, 12) < 0)
-		fatalx("intake: no randomness");
-	cv->id = xasprintf("v-%s", sid);
-	cv->office = xstrdup(o->id);
-	cv->room = xasprintf("%s@%s", hex, app->conf->muc);
-	cv->password = xstrdup(pw);
+	/* a room set up ahead (roompool.h), else ours is made now */
+	if ((cv = roompool_take(app, o)) == NULL) {
+		cv = conv_alloc();
+		if (random_hex(sid, 5) < 0 || random_hex(hex, 16) < 0 ||
+		    random_hex(pw, 12) < 0)
+			fatalx("intake: no randomness");
+		cv->id = xasprintf("v-%s", sid);
+		cv->office = xstrdup(o->id);
+		cv->room = xasprintf("%s@%s", hex, app->conf->muc);
+		cv->password = xstrdup(pw);
+	}
 	cv->visitor = xstrdup(r->from);
 	cv->name = p.name;
 	cv->page = p.page;
@@ -327,6 +332,8 @@ start(struct app *app, xmpp_stanza_t *st, const struct route *r,
 		    "is asked to try again");
 		desk_reply(app, st, o->id, catalog_text(cv->lang,
 		    MSG_BUSY_NEW));
+		if (cv->setup_done)
+			room_destroy(app, cv);	/* a pool room, now nobody's */
 		conv_free(cv);
 		goto out;
 	}

@@ -47,6 +47,7 @@
 #include "relay.h"
 #include "room.h"
 #include "room_setup.h"
+#include "roompool.h"
 #include "routing.h"
 #include "review.h"
 #include "service.h"
@@ -149,6 +150,7 @@ on_up(void *ud)
 	desk_resync(app);
 	staff_resync(app);
 	conv_resync(app);
+	roompool_resync(app);
 	if (!ready_logged) {
 		log_info("accueild ready: %zu office%s, %zu counsellor%s",
 		    app->conf->noffices, app->conf->noffices == 1 ? "" : "s",
@@ -166,6 +168,7 @@ on_down(void *ud)
 
 	staff_forget();
 	conv_link_down(app);
+	roompool_link_down(app);
 }
 
 static void
@@ -326,6 +329,7 @@ main(int argc, char *argv[])
 	/* the core's events and who listens, from the bottom up */
 	wire_hooks();
 	conv_load(&app);
+	roompool_load(&app);
 	canned_seed(&app);
 	subs_load(&app);
 	wire_routes();
@@ -340,6 +344,8 @@ main(int argc, char *argv[])
 	link_timer_add(app.link, 30 * 1000, weekly_tick, &app);
 	purge_tick(&app);
 	link_timer_add(app.link, 1000, conv_tick, &app);
+	link_timer_add(app.link, 1000, roompool_tick, &app);
+	link_timer_add(app.link, DESK_FLUSH_MS, desk_flush_tick, &app);
 	link_timer_add(app.link, 1000, vpresence_tick, &app);
 	link_timer_add(app.link, 1000, evplugins_tick, &app);
 	link_timer_add(app.link, 1000, ratelimit_tick, &app);
@@ -381,6 +387,7 @@ main(int argc, char *argv[])
 	log_info("shutting down");
 	if (link_is_up(app.link)) {
 		conv_shutdown(&app);
+		roompool_shutdown(&app);
 		staff_shutdown(&app);
 		desk_shutdown(&app);
 		relay_drain(&app, 2000);	/* the last rows confirmed */
@@ -391,6 +398,7 @@ main(int argc, char *argv[])
 	 * stanzas of that context */
 	routing_free_all();
 	conv_free_all();
+	roompool_free_all();
 	link_free(app.link);
 	xmpp_shutdown();
 	plugin_stop_all();

@@ -159,6 +159,19 @@ room_join_bot(struct app *app, struct conv *cv)
 }
 
 void
+room_ready(struct app *app, struct conv *cv)
+{
+	struct event ev;
+
+	cv->setup = ROOM_SETUP_DONE;
+	cv->setup_at = store_now();
+	cv->bot_joined = 1;
+	log_debug("session %s: pool room %s, bot in", cv->id, cv->room);
+	event_prepare(&ev, EV_ROOM_JOINED, cv, NULL);
+	event_fire(app, &ev);
+}
+
+void
 room_join_persona(struct app *app, struct conv *cv)
 {
 	if (cv->persona && cv->persona_nick && cv->bot_joined)

@@ -33,6 +33,13 @@ int room_has_status(xmpp_stanza_t *x, const char *code);
 /* The bot joins (history: the room's history when it has no archive). */
 void room_join_bot(struct app *app, struct conv *cv);
 
+/*
+ * The bot is already in cv's room (a room taken from the pool, where it
+ * joined ahead of time): marks it in and fires EV_ROOM_JOINED as its
+ * own presence would have.
+ */
+void room_ready(struct app *app, struct conv *cv);
+
 /* The counsellor's persona joins / leaves under cv->persona_nick. */
 void room_join_persona(struct app *app, struct conv *cv);
 void room_leave_persona(struct app *app, struct conv *cv);

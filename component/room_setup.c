@@ -34,6 +34,15 @@ room_setup_start(struct app *app, struct conv *cv)
 {
 	if (!link_is_up(app->link))
 		return;
+	if (cv->setup_done) {
+		/* a room of the pool (roompool.c): the bot is already in */
+		room_ready(app, cv);
+		return;
+	}
+	if (cv->setup != ROOM_SETUP_NONE)
+		log_info("session %s: set-up of room %s started again (no "
+		    "answer for %lld s)", cv->id, cv->room,
+		    (long long)(store_now() - cv->setup_at));
 	log_debug("session %s: creating room %s", cv->id, cv->room);
 	cv->setup = ROOM_SETUP_CREATING;
 	cv->setup_at = store_now();
@@ -144,6 +153,7 @@ setup_submit(struct app *app, struct conv *cv, xmpp_stanza_t *result)
 		form_add_field(x, var, NULL, NULL, value);
 	}
 	cv->setup = ROOM_SETUP_SUBMIT;
+	cv->setup_at = store_now();	/* the retry counts from the last answer */
 	room_iq(app, cv, "set", "cfg-set", q);
 }
 
@@ -161,6 +171,7 @@ setup_owner(struct app *app, struct conv *cv)
 	xmpp_stanza_set_attribute(item, "jid", jid);
 	free(jid);
 	cv->setup = ROOM_SETUP_OWNER;
+	cv->setup_at = store_now();
 	room_iq(app, cv, "set", "cfg-own", q);
 }
 
@@ -169,10 +180,12 @@ setup_done(struct app *app, struct conv *cv)
 {
 	cv->setup = ROOM_SETUP_DONE;
 	cv->setup_done = 1;
-	convdb_save(app, cv);
+	/* a pool room is nobody's conversation yet: not in the sessions */
+	if (registry_find(cv->id) == cv)
+		convdb_save(app, cv);
 	room_leave(app, cv, NULL, ROOM_SETUP_NICK);
 	room_join_bot(app, cv);
-	log_info("session %s: room ready", cv->id);
+	log_debug("session %s: room configured", cv->id);
 }
 
 static void
@@ -185,25 +198,13 @@ setup_failed(struct app *app, struct conv *cv, xmpp_stanza_t *st,
 	cv->setup = ROOM_SETUP_NONE;	/* the tick retries */
 }
 
-/* IQ answers from the room, matched by the ids we gave: step:v-<id>. */
-static int
-setup_answer(struct app *app, xmpp_stanza_t *st)
+/* The answer st (result or error) to set-up IQ id of cv. */
+static void
+setup_answer_of(struct app *app, struct conv *cv, xmpp_stanza_t *st,
+    const char *id)
 {
-	const char *id = xmpp_stanza_get_id(st);
-	const char *type = xmpp_stanza_get_type(st);
-	const char *colon;
-	struct conv *cv;
-	int ok;
+	int ok = strcmp(xmpp_stanza_get_type(st), "result") == 0;
 
-	if (id == NULL || type == NULL || (colon = strchr(id, ':')) == NULL)
-		return ROUTE_PASS;
-	if (strcmp(type, "result") != 0 && strcmp(type, "error") != 0)
-		return ROUTE_PASS;
-	if (strncmp(id, "mam:", 4) == 0)
-		return ROUTE_PASS;	/* the relay's */
-	if ((cv = registry_find(colon + 1)) == NULL)
-		return ROUTE_HANDLED;	/* a closed conversation's late answer */
-	ok = strcmp(type, "result") == 0;
 	if (strncmp(id, "cfg-get:", 8) == 0) {
 		if (ok)
 			setup_submit(app, cv, st);
@@ -220,7 +221,40 @@ setup_answer(struct app *app, xmpp_stanza_t *st)
 		else
 			setup_failed(app, cv, st, "owner affiliation");
 	}
+}
+
+/* IQ answers from the room, matched by the ids we gave: step:v-<id>. */
+static int
+setup_answer(struct app *app, xmpp_stanza_t *st)
+{
+	const char *id = xmpp_stanza_get_id(st);
+	const char *colon;
+	struct conv *cv;
+
+	if (room_setup_iq_id(st) == NULL)
+		return ROUTE_PASS;
+	colon = strchr(id, ':');
+	if ((cv = registry_find(colon + 1)) == NULL)
+		return ROUTE_HANDLED;	/* a closed conversation's late answer */
+	setup_answer_of(app, cv, st, id);
 	return ROUTE_HANDLED;
+}
+
+const char *
+room_setup_iq_id(xmpp_stanza_t *st)
+{
+	const char *id = xmpp_stanza_get_id(st);
+	const char *type = xmpp_stanza_get_type(st);
+	const char *colon;
+
+	if (strcmp(xmpp_stanza_get_name(st), "iq") != 0 || id == NULL ||
+	    type == NULL || (colon = strchr(id, ':')) == NULL)
+		return NULL;
+	if (strcmp(type, "result") != 0 && strcmp(type, "error") != 0)
+		return NULL;
+	if (strncmp(id, "mam:", 4) == 0)
+		return NULL;	/* the relay's */
+	return colon + 1;
 }
 
 /* The creator's own presence, or the server refusing the creation. */
@@ -241,6 +275,7 @@ setup_presence(struct app *app, struct conv *cv, xmpp_stanza_t *st)
 		xmpp_stanza_set_name(q, "query");
 		xmpp_stanza_set_ns(q, NS_MUC_OWNER);
 		cv->setup = ROOM_SETUP_FORM;
+		cv->setup_at = store_now();
 		room_iq(app, cv, "get", "cfg-get", q);
 	}
 	return ROUTE_HANDLED;
@@ -263,4 +298,19 @@ room_setup_route(struct app *app, xmpp_stanza_t *st, const struct route *r)
 	if (slash == NULL || (cv = registry_find(slash + 1)) == NULL)
 		return ROUTE_HANDLED;
 	return setup_presence(app, cv, st);
+}
+
+int
+room_setup_handle(struct app *app, struct conv *cv, xmpp_stanza_t *st,
+    const struct route *r)
+{
+	if (strcmp(xmpp_stanza_get_name(st), "iq") == 0) {
+		if (room_setup_iq_id(st) != NULL)
+			setup_answer_of(app, cv, st, xmpp_stanza_get_id(st));
+		return ROUTE_HANDLED;
+	}
+	if (strcmp(xmpp_stanza_get_name(st), "presence") == 0 &&
+	    r->kind == ROUTE_SERVICE)
+		return setup_presence(app, cv, st);
+	return ROUTE_PASS;
 }

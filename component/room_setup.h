@@ -16,8 +16,27 @@ struct app;
 struct conv;
 struct route;
 
-/* Starts (or restarts) the room's set-up. */
+/*
+ * Starts (or restarts) the room's set-up. A room taken from the pool
+ * (cv->setup_done already set, roompool.h) is ready: room_ready().
+ * Once configured, the bot joins; cv's row in the sessions table is
+ * saved only if cv is in the registry (a pool room is not).
+ */
 void room_setup_start(struct app *app, struct conv *cv);
+
+/*
+ * The conversation id an IQ answer of the set-up is for ("cfg-get:v-1"
+ * gives "v-1", borrowed from st), or NULL if st is no such answer.
+ */
+const char *room_setup_iq_id(xmpp_stanza_t *st);
+
+/*
+ * One set-up stanza (IQ answer, or the creator's presence to D/<id>)
+ * for cv, which the caller found (the pool's rooms are not in the
+ * registry). Returns ROUTE_HANDLED or ROUTE_PASS.
+ */
+int room_setup_handle(struct app *app, struct conv *cv, xmpp_stanza_t *st,
+    const struct route *r);
 
 /* Router hook: the creator's presence and the set-up IQs' answers. */
 int room_setup_route(struct app *app, xmpp_stanza_t *st,

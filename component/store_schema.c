@@ -256,6 +256,18 @@ const char *const store_migrations[] = {
 	" jid TEXT NOT NULL,"
 	" seen INTEGER NOT NULL,"
 	" PRIMARY KEY (office, jid));",
+	/*
+	 * 11: roompool.c: rooms set up ahead of time, not yet anybody's
+	 * (ready: configured and the bot in, since then: since).
+	 */
+	"CREATE TABLE pool_rooms ("
+	" id TEXT PRIMARY KEY,"
+	" office TEXT NOT NULL,"
+	" room TEXT NOT NULL,"
+	" password TEXT NOT NULL,"
+	" created INTEGER NOT NULL,"
+	" ready INTEGER NOT NULL DEFAULT 0,"
+	" since INTEGER);",
 };
 
 int

@@ -23,6 +23,7 @@
 #include "review.h"
 #include "room.h"
 #include "room_setup.h"
+#include "roompool.h"
 #include "router.h"
 #include "routing.h"
 #include "service.h"
@@ -68,6 +69,7 @@ wire_routes(void)
 	router_add(review_route);
 	router_add(service_route);
 	router_add(persona_route);
+	router_add(roompool_route);	/* the pool's rooms first */
 	router_add(room_setup_route);
 	router_add(room_route);
 	router_add(catchup_route);

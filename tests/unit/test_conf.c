@@ -87,6 +87,8 @@ test_good(void)
 	is_str(c->secret_file, "/tmp/s", "relative paths resolve against "
 	    "the config's directory");
 	is_int(c->retention_days, 365, "retention defaults to 365 days");
+	ok(c->pool_min == 2 && c->pool_max == 50 && c->pool_window == 60 &&
+	    c->pool_idle == 1800, "<room-pool> defaults without the element");
 	o = conf_office(c, "cahors");
 	ok(o != NULL, "office found");
 	is_str(o->default_lang, "fr", "default-lang defaults to the first "
@@ -220,6 +222,8 @@ test_refused(void)
 	    "persona='anna' name='A' languages='fr' offices='cahors'>\n"
 	    "<title lang='en'> </title>\n</counsellor>\n" TAIL, 10,
 	    "expected text inside the element");
+	refused("room pool min above max", HEAD OFFICE "<room-pool min='9' "
+	    "max='3'/>\n" TAIL, 9, "min (9) is greater than max (3)");
 	refused("text where none belongs", HEAD OFFICE "<admin "
 	    "jid='a@ot.example'>hello</admin>\n" TAIL, 9, "text is not allowed");
 }

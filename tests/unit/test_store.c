@@ -140,7 +140,7 @@ main(void)
 	if (st)
 		sqlite3_exec(store_db(st), "DROP TABLE canned; DROP TABLE followups; "
 		    "DROP TABLE consents; DROP TABLE outbox; "
-		    "DROP TABLE watchers; "
+		    "DROP TABLE watchers; DROP TABLE pool_rooms; "
 		    "DROP INDEX subscribers_seen; DROP INDEX subscribers_jid; "
 		    "ALTER TABLE subscribers DROP COLUMN seen; "
 		    "DROP TABLE reviews; DROP TABLE stat_events; "
