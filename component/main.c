@@ -174,6 +174,15 @@ on_stanza(xmpp_stanza_t *st, void *ud)
 	router_dispatch(ud, st);
 }
 
+/* Group commit: the iteration's writes, before the socket write. */
+static int
+on_flush(void *ud)
+{
+	struct app *app = ud;
+
+	return store_batch_commit(app->store);
+}
+
 static void
 reload(struct app *app)
 {
@@ -319,6 +328,7 @@ main(int argc, char *argv[])
 	ll.up = on_up;
 	ll.down = on_down;
 	ll.stanza = on_stanza;
+	ll.flush = on_flush;
 	ll.ud = &app;
 	app.link = link_new(&ll);
 	app.ctx = link_ctx(app.link);
@@ -349,6 +359,7 @@ main(int argc, char *argv[])
 	log_info("accueild %s starting for %s", PACKAGE_VERSION,
 	    app.conf->domain);
 	link_start(app.link);
+	store_batch_open(app.store);
 
 	while (!got_term) {
 		int flushes;
