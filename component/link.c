@@ -326,14 +326,13 @@ link_start(struct link *link)
 static void
 flush(struct link *link)
 {
-	int n, i;
+	int n = link_queue_len(link), i;
 	char *s;
 
-	if (link->l.flush == NULL || link->l.flush(link->l.ud) == 0)
+	if (link->l.flush == NULL || link->l.flush(n, link->l.ud) == 0)
 		return;
 	if (link->conn == NULL || link->state != LINK_UP)
 		return;
-	n = xmpp_conn_send_queue_len(link->conn);
 	for (i = 0; i < n; i++) {
 		if ((s = xmpp_conn_send_queue_drop_element(link->conn,
 		    XMPP_QUEUE_YOUNGEST)) == NULL)

@@ -27,9 +27,10 @@ struct link_listener {
 	 * socket (at the start of each run of its loop): the daemon commits
 	 * the iteration's writes here (group commit). -1: what is queued
 	 * must not leave (the writes it tells of were lost): the link drops
-	 * every stanza not yet written and reconnects. May be NULL.
+	 * every stanza not yet written and reconnects. queued: the stanzas
+	 * waiting to be written (0: the commit may wait). May be NULL.
 	 */
-	int (*flush)(void *ud);
+	int (*flush)(int queued, void *ud);
 	void *ud;
 };
 

@@ -102,6 +102,9 @@ store_open(const char *path, enum accueil_err *errp)
 	sqlite3_busy_timeout(st->db, 200);
 	if (exec_sql(st->db, "PRAGMA journal_mode = WAL") < 0 ||
 	    exec_sql(st->db, "PRAGMA synchronous = NORMAL") < 0 ||
+	    /* 16 MiB of page cache, checkpoints every 16 MiB of WAL */
+	    exec_sql(st->db, "PRAGMA cache_size = -16384") < 0 ||
+	    exec_sql(st->db, "PRAGMA wal_autocheckpoint = 4000") < 0 ||
 	    exec_sql(st->db, "PRAGMA foreign_keys = ON") < 0) {
 		log_warnx("store: cannot set up %s", path);
 		goto fail;
@@ -163,8 +166,11 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return;
-	if (st->batch)
+	if (st->batch) {
 		store_batch_commit(st);
+		log_info("store: %lu batches of %lu writes in all (group "
+		    "commit)", st->batches, st->batch_writes);
+	}
 	store_batch_free(st);
 	for (i = 0; i < st->ncache; i++)
 		sqlite3_finalize(st->cache[i].stmt);

@@ -103,6 +103,8 @@ void store_rollback(struct store *st);
 void store_batch_open(struct store *st);
 int store_batch_commit(struct store *st);
 int store_batch_active(const struct store *st);	/* a batch is open */
+/* Milliseconds since the open batch's first write (0: none open). */
+unsigned long store_batch_age_ms(const struct store *st);
 void store_batch_stats(const struct store *st, unsigned long *batches,
     unsigned long *writes);
 

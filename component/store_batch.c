@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "log.h"
 #include "store.h"
 #include "store_int.h"
@@ -139,6 +140,7 @@ batch_enter(struct store *st)
 		return;		/* autocommit, one statement at a time */
 	if (run(st, "BEGIN IMMEDIATE") == SQLITE_OK) {
 		st->open = 1;
+		st->opened_ms = clock_mono_ms();
 		st->unlogged = 0;
 		st->batches++;
 		st->seen_changes = sqlite3_total_changes64(st->db);
@@ -202,6 +204,14 @@ int
 store_batch_active(const struct store *st)
 {
 	return st->open;
+}
+
+unsigned long
+store_batch_age_ms(const struct store *st)
+{
+	if (!st->open)
+		return 0;
+	return (unsigned long)(clock_mono_ms() - st->opened_ms);
 }
 
 void

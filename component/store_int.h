@@ -38,6 +38,7 @@ struct store {
 	int lost;		/* the batch's writes were rolled back */
 	sqlite3_int64 seen_changes;	/* total changes after our last step */
 	unsigned long batches, batch_writes;	/* counters */
+	unsigned long long opened_ms;	/* when the batch's BEGIN ran */
 };
 
 /*

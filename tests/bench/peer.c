@@ -903,6 +903,40 @@ send_line(int i, int from_visitor)
 
 /* ---- driving ----------------------------------------------------------- */
 
+/* The figures, also written as JSON to $PEER_JSON (tests/bench/run). */
+static struct figure {
+	const char *key;
+	double v;
+} figs[16];
+static size_t nfigs;
+
+static void
+figure(const char *key, double v)
+{
+	if (nfigs < sizeof(figs) / sizeof(figs[0])) {
+		figs[nfigs].key = key;
+		figs[nfigs++].v = v;
+	}
+}
+
+static void
+write_json(int quick, double seconds)
+{
+	const char *path = getenv("PEER_JSON");
+	size_t i;
+	FILE *f;
+
+	if (path == NULL || (f = fopen(path, "w")) == NULL)
+		return;
+	fprintf(f, "{\"name\": \"peer\", \"quick\": %s, \"seconds\": %.1f, "
+	    "\"figures\": {", quick ? "true" : "false", seconds);
+	for (i = 0; i < nfigs; i++)
+		fprintf(f, "%s\"%s\": %.4f", i ? ", " : "", figs[i].key,
+		    figs[i].v);
+	fprintf(f, "}}\n");
+	fclose(f);
+}
+
 static pid_t daemon_pid;
 static char tmpdir[] = "/tmp/accueil-peer-XXXXXX";
 
@@ -1194,6 +1228,10 @@ main(int argc, char **argv)
 	cpu_set_t set;
 	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int open_big = quick ? 2000 : 10000, open_small = 1000;
+	double budget = getenv("PEER_OPEN_BUDGET") ? atof(getenv(
+	    "PEER_OPEN_BUDGET")) : 900;
+
+	double start = now();
 
 	debug = getenv("PEER_DEBUG") ? atoi(getenv("PEER_DEBUG")) : 0;
 	if (bin == NULL)
@@ -1212,10 +1250,10 @@ main(int argc, char **argv)
 	sent_at = xmalloc(maxseq * sizeof(*sent_at));
 	lat = xmalloc(maxseq * sizeof(*lat));
 
-	/* accueild on core 0, the peer on the last core */
-	ncpu_core = 0;
+	/* accueild on core PEER_CORE (0), the peer on another one */
+	ncpu_core = getenv("PEER_CORE") ? atoi(getenv("PEER_CORE")) : 0;
 	CPU_ZERO(&set);
-	CPU_SET(ncpus > 1 ? (int)ncpus - 1 : 0, &set);
+	CPU_SET(ncpus > 1 ? (ncpu_core + 1) % (int)ncpus : 0, &set);
 	sched_setaffinity(0, sizeof(set), &set);
 
 	if (mkdtemp(tmpdir) == NULL)
@@ -1313,6 +1351,13 @@ main(int argc, char **argv)
 	    "CPU %.2f s for %.2f s wall: %.0f %% of its core; %.1f us CPU "
 	    "per line)\n", rate, window, cpu1 - cpu0, t1 - t0, 100 * (cpu1 -
 	    cpu0) / (t1 - t0), 1e6 * (cpu1 - cpu0) / (double)ndone);
+	figure("relayed_per_s_wall", rate);
+	figure("relayed_per_cpu_s", (double)ndone / (cpu1 - cpu0));
+	figure("cpu_us_per_line", 1e6 * (cpu1 - cpu0) / (double)ndone);
+	figure("core_share_pct", 100 * (cpu1 - cpu0) / (t1 - t0));
+	printf("  capacity on one core: %.0f relayed/s per second of accueild "
+	    "CPU (wall-clock rate is lower when the core is shared)\n",
+	    (double)ndone / (cpu1 - cpu0));
 	printf("  latency in the closed loop: p50 %.3f ms, p99 %.3f ms\n",
 	    p50, p99);
 	fflush(stdout);
@@ -1342,6 +1387,9 @@ main(int argc, char **argv)
 	want_done = sent;
 	run_until(lines_done, 5);
 	percentiles(seq0, nseq, &p50, &p99, &nlat);
+	figure("open_loop_rate", (double)target_rate);
+	figure("p50_ms", p50);
+	figure("p99_ms", p99);
 	printf("latency at %lu/s (open loop, %.0f s): p50 %.3f ms, p99 %.3f "
 	    "ms (%lu of %lu lines relayed)\n", target_rate, dur, p50, p99,
 	    nlat, sent);
@@ -1356,22 +1404,39 @@ main(int argc, char **argv)
 
 	/* 3. a burst of 1,000 first messages; the counsellors are full */
 	rss0 = rss_kib(daemon_pid);
-	burst_s = open_conversations(open_small, 600);
+	cpu0 = cpu_seconds(daemon_pid);
+	burst_s = open_conversations(open_small, 300);
+	cpu1 = cpu_seconds(daemon_pid);
+	figure("burst_last_invite_s", burst_s);
+	figure("burst_cpu_s", cpu1 - cpu0);
 	printf("burst: %d first messages, last invited after %.2f s (%d "
-	    "invited)\n", open_small, burst_s, ninvited - nchats);
+	    "invited; accueild CPU %.2f s)\n", open_small, burst_s,
+	    ninvited - nchats, cpu1 - cpu0);
 	run_for(2);
 	rss1k = rss_kib(daemon_pid);
+	figure("kib_per_conv_1000", (double)(rss1k - rss0) / open_small);
 	printf("memory: %d open: RSS +%ld KiB, %.2f KiB per conversation\n",
 	    open_small, rss1k - rss0, (double)(rss1k - rss0) / open_small);
 	fflush(stdout);
-	for (c = open_small; c < open_big; c += 1000)
-		open_conversations(1000, 600);
+	t0 = now();
+	for (c = open_small; c < open_big && now() - t0 < budget; c += 1000) {
+		open_conversations(1000, budget - (now() - t0));
+		fprintf(stderr, "peer: %d open, accueild RSS %ld KiB\n",
+		    ninvited - nchats, rss_kib(daemon_pid));
+	}
+	if (ninvited - nchats < open_big)
+		printf("memory: only %d of %d opened within %.0f s\n",
+		    ninvited - nchats, open_big, budget);
 	run_for(2);
 	rss10k = rss_kib(daemon_pid);
+	figure("open_big", ninvited - nchats);
+	figure("kib_per_conv_big", (double)(rss10k - rss0) / (ninvited -
+	    nchats));
 	printf("memory: %d open: RSS +%ld KiB, %.2f KiB per conversation "
 	    "(accueild RSS %ld KiB)\n", ninvited - nchats, rss10k - rss0,
 	    (double)(rss10k - rss0) / (ninvited - nchats), rss10k);
-	printf("peer: %lu stanzas in, %lu out, %zu rooms\n", stanzas_in,
-	    stanzas_out, nrooms);
+	printf("peer: %lu stanzas in, %lu out, %zu rooms; accueild pinned to "
+	    "core %d\n", stanzas_in, stanzas_out, nrooms, ncpu_core);
+	write_json(quick, now() - start);
 	return 0;
 }
