@@ -938,7 +938,7 @@ write_json(int quick, double seconds)
 }
 
 static pid_t daemon_pid;
-static char tmpdir[] = "/tmp/accueil-peer-XXXXXX";
+static char tmpdir[64] = "";
 
 /* One turn: write, wait up to ms for input, read. */
 static void
@@ -1187,12 +1187,111 @@ cleanup(void)
 		waitpid(daemon_pid, &status, 0);
 		daemon_pid = 0;
 	}
+	if (tmpdir[0] == '\0')
+		return;
 	if (getenv("PEER_KEEP") == NULL) {
 		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 		if (system(cmd) != 0)
 			fprintf(stderr, "peer: could not remove %s\n", tmpdir);
 	} else
 		fprintf(stderr, "peer: kept %s\n", tmpdir);
+	tmpdir[0] = '\0';
+}
+
+/*
+ * A fresh accueild (new directory, database and configuration) connected,
+ * handshake done, counsellors online. The world is reset.
+ */
+static void
+session_start(const char *bin)
+{
+	struct sockaddr_in sa = {0};
+	socklen_t salen = sizeof(sa);
+	unsigned char dig[SHA_DIGEST_LENGTH];
+	int lfd, one = 1, port, i, c;
+	char hdr[256];
+
+	memset(rooms, 0, sizeof(rooms));	/* the old ones leak: a bench */
+	nrooms = 0;
+	ninvited = nactive = 0;
+	for (c = 0; c < nstaff; c++) {
+		free(staff[c].persona_jid);
+		memset(&staff[c], 0, sizeof(staff[c]));
+	}
+	strcpy(tmpdir, "/tmp/accueil-peer-XXXXXX");
+	depth = 0;
+	cur = NULL;
+	stream_open = authed = 0;
+	nout = 0;
+	if (mkdtemp(tmpdir) == NULL)
+		die("mkdtemp: %s", strerror(errno));
+	if ((lfd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		die("socket: %s", strerror(errno));
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(lfd, 1) < 0 || getsockname(lfd, (struct sockaddr *)&sa,
+	    &salen) < 0)
+		die("listen: %s", strerror(errno));
+	port = ntohs(sa.sin_port);
+	write_config(port);
+	start_daemon(bin);
+	{
+		struct pollfd p = {.fd = lfd, .events = POLLIN};
+
+		if (poll(&p, 1, 20000) <= 0)
+			die("accueild did not connect within 20 s (log in %s)",
+			    tmpdir);
+	}
+	if ((fd = accept(lfd, NULL, NULL)) < 0)
+		die("accept: %s", strerror(errno));
+	close(lfd);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	if (parser)
+		XML_ParserFree(parser);
+	parser = XML_ParserCreate(NULL);
+	XML_SetElementHandler(parser, start_el, end_el);
+	XML_SetCharacterDataHandler(parser, chars);
+
+	/* the handshake: their header, ours with an id, their digest */
+	while (!stream_open)
+		turn(100);
+	snprintf(hdr, sizeof(hdr), "peer%d", (int)getpid());
+	{
+		char buf[512];
+
+		snprintf(buf, sizeof(buf), "%s%s", hdr, SECRET);
+		SHA1((const unsigned char *)buf, strlen(buf), dig);
+		for (i = 0; i < SHA_DIGEST_LENGTH; i++)
+			snprintf(want + 2 * i, 3, "%02x", dig[i]);
+	}
+	putf("<?xml version='1.0'?><stream:stream xmlns='jabber:component:"
+	    "accept' xmlns:stream='http://etherx.jabber.org/streams' from='"
+	    COMP "' id='%s'>", hdr);
+	while (!authed)
+		turn(100);
+	putf("<handshake/>");
+	flush_out();
+
+	/* counsellors online once their persona asks */
+	for (c = 0; c < nstaff; c++)
+		staff[c].online = 1;
+	if (!run_until(staff_ready, 30))
+		die("the personas did not subscribe to the counsellors");
+	run_for(1.0);	/* settle: presences, desk */
+
+}
+
+/* Stops accueild (SIGTERM) and removes its directory. */
+static void
+session_stop(void)
+{
+	cleanup();
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
 }
 
 /* Opens n more conversations (first messages), waits for invitations. */
@@ -1216,15 +1315,11 @@ main(int argc, char **argv)
 {
 	const char *bin = getenv("ACCUEILD");
 	int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
-	int lfd, one = 1, port, i, c, window, nchats;
+	int i, c, window, nchats;
 	unsigned long target_rate, seq0, sent, total_lines;
-	struct sockaddr_in sa = {0};
-	socklen_t salen = sizeof(sa);
 	double t0, t1, cpu0, cpu1, rate, p50, p99, burst_s, dur;
 	long rss0, rss1k, rss10k, stored;
 	unsigned long nlat;
-	char hdr[256];
-	unsigned char dig[SHA_DIGEST_LENGTH];
 	cpu_set_t set;
 	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int open_big = quick ? 2000 : 10000, open_small = 1000;
@@ -1256,63 +1351,8 @@ main(int argc, char **argv)
 	CPU_SET(ncpus > 1 ? (ncpu_core + 1) % (int)ncpus : 0, &set);
 	sched_setaffinity(0, sizeof(set), &set);
 
-	if (mkdtemp(tmpdir) == NULL)
-		die("mkdtemp: %s", strerror(errno));
 	atexit(cleanup);
-	if ((lfd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-		die("socket: %s", strerror(errno));
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(lfd, 1) < 0 || getsockname(lfd, (struct sockaddr *)&sa,
-	    &salen) < 0)
-		die("listen: %s", strerror(errno));
-	port = ntohs(sa.sin_port);
-	write_config(port);
-	start_daemon(bin);
-	{
-		struct pollfd p = {.fd = lfd, .events = POLLIN};
-
-		if (poll(&p, 1, 20000) <= 0)
-			die("accueild did not connect within 20 s (log in %s)",
-			    tmpdir);
-	}
-	if ((fd = accept(lfd, NULL, NULL)) < 0)
-		die("accept: %s", strerror(errno));
-	close(lfd);
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	fcntl(fd, F_SETFL, O_NONBLOCK);
-	parser = XML_ParserCreate(NULL);
-	XML_SetElementHandler(parser, start_el, end_el);
-	XML_SetCharacterDataHandler(parser, chars);
-
-	/* the handshake: their header, ours with an id, their digest */
-	while (!stream_open)
-		turn(100);
-	snprintf(hdr, sizeof(hdr), "peer%d", (int)getpid());
-	{
-		char buf[512];
-
-		snprintf(buf, sizeof(buf), "%s%s", hdr, SECRET);
-		SHA1((const unsigned char *)buf, strlen(buf), dig);
-		for (i = 0; i < SHA_DIGEST_LENGTH; i++)
-			snprintf(want + 2 * i, 3, "%02x", dig[i]);
-	}
-	putf("<?xml version='1.0'?><stream:stream xmlns='jabber:component:"
-	    "accept' xmlns:stream='http://etherx.jabber.org/streams' from='"
-	    COMP "' id='%s'>", hdr);
-	while (!authed)
-		turn(100);
-	putf("<handshake/>");
-	flush_out();
-
-	/* counsellors online once their persona asks */
-	for (c = 0; c < nstaff; c++)
-		staff[c].online = 1;
-	if (!run_until(staff_ready, 30))
-		die("the personas did not subscribe to the counsellors");
-	run_for(1.0);	/* settle: presences, desk */
+	session_start(bin);
 
 	/* conversations taken: nstaff * max_chats active chats */
 	want_invited = 0;
@@ -1402,7 +1442,15 @@ main(int argc, char **argv)
 	    stored, vis_lines + staff_lines);
 	fflush(stdout);
 
-	/* 3. a burst of 1,000 first messages; the counsellors are full */
+	/*
+	 * 3. a fresh accueild: a burst of 1,000 first messages (the first
+	 * 100 are taken, the others wait), then memory per conversation
+	 * from its RSS once it is up and its counsellors online
+	 */
+	session_stop();
+	session_start(bin);
+	nchats = 0;
+	run_for(1.0);
 	rss0 = rss_kib(daemon_pid);
 	cpu0 = cpu_seconds(daemon_pid);
 	burst_s = open_conversations(open_small, 300);
