@@ -102,9 +102,6 @@ store_open(const char *path, enum accueil_err *errp)
 	sqlite3_busy_timeout(st->db, 200);
 	if (exec_sql(st->db, "PRAGMA journal_mode = WAL") < 0 ||
 	    exec_sql(st->db, "PRAGMA synchronous = NORMAL") < 0 ||
-	    /* 16 MiB of page cache, checkpoints every 16 MiB of WAL */
-	    exec_sql(st->db, "PRAGMA cache_size = -16384") < 0 ||
-	    exec_sql(st->db, "PRAGMA wal_autocheckpoint = 4000") < 0 ||
 	    exec_sql(st->db, "PRAGMA foreign_keys = ON") < 0) {
 		log_warnx("store: cannot set up %s", path);
 		goto fail;
