@@ -1284,6 +1284,15 @@ session_start(const char *bin)
 
 }
 
+/* Killed (timeout, ^C): accueild goes too. */
+static void
+on_term(int sig)
+{
+	if (daemon_pid > 0)
+		kill(daemon_pid, SIGTERM);
+	_exit(128 + sig);
+}
+
 /* Stops accueild (SIGTERM) and removes its directory. */
 static void
 session_stop(void)
@@ -1335,6 +1344,8 @@ main(int argc, char **argv)
 		die("no accueild at %s (set ACCUEILD)", getenv("ACCUEILD") ?
 		    getenv("ACCUEILD") : "./accueild");
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
 	nstaff = 5;
 	max_chats = 20;
 	nchats = nstaff * max_chats;
