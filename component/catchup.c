@@ -144,7 +144,7 @@ visitor_line(struct app *app, struct conv *cv, xmpp_stanza_t *st,
 		convdb_set_mam_last(app, cv, sid);
 	if (rc == 0)
 		goto out;	/* seen before */
-	msgdb_test_crash_point();
+	msgdb_test_crash_point(app);
 	log_debug("session %s: visitor message stored", cv->id);
 	event_prepare(&ev, EV_VISITOR_LINE, cv, NULL);
 	ev.text = body;

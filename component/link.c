@@ -313,17 +313,51 @@ link_start(struct link *link)
 		try_connect(link);
 }
 
+/*
+ * libstrophe 0.12 queues what xmpp_send() is given and writes the queue
+ * to the socket first thing in xmpp_run_once(), before it waits and
+ * reads: the listener's flush (the store's group commit) runs right
+ * before every xmpp_run_once(), so nothing queued leaves before the
+ * writes it tells of are committed. If they were lost, the queue is
+ * dropped (what was not yet written) and the link reconnects: the
+ * daemon rebuilds the rooms from the database and catches up from the
+ * archives, as after any outage.
+ */
+static void
+flush(struct link *link)
+{
+	int n = link_queue_len(link), i;
+	char *s;
+
+	if (link->l.flush == NULL || link->l.flush(n, link->l.ud) == 0)
+		return;
+	if (link->conn == NULL || link->state != LINK_UP)
+		return;
+	for (i = 0; i < n; i++) {
+		if ((s = xmpp_conn_send_queue_drop_element(link->conn,
+		    XMPP_QUEUE_YOUNGEST)) == NULL)
+			break;	/* the oldest may be partly written */
+		xmpp_free(link->ctx, s);
+	}
+	log_warnx("link: %d stanza%s dropped (their writes were not "
+	    "committed): reconnecting", i, i == 1 ? "" : "s");
+	xmpp_disconnect(link->conn);
+}
+
 void
 link_stop(struct link *link, unsigned long timeout_ms)
 {
 	unsigned long long end = clock_mono_ms() + timeout_ms;
 
 	link->stopping = 1;
+	flush(link);
 	if (link->conn && (link->state == LINK_UP ||
 	    link->state == LINK_CONNECTING)) {
 		xmpp_disconnect(link->conn);
-		while (link->state != LINK_IDLE && clock_mono_ms() < end)
+		while (link->state != LINK_IDLE && clock_mono_ms() < end) {
+			flush(link);
 			xmpp_run_once(link->ctx, 20);
+		}
 	}
 	link->state = LINK_IDLE;
 }
@@ -365,6 +399,7 @@ link_run_once(struct link *link, unsigned long timeout_ms)
 	if (link->state == LINK_WAITING && !link->stopping &&
 	    clock_mono_ms() >= link->retry_at)
 		try_connect(link);
+	flush(link);
 	xmpp_run_once(link->ctx, timeout_ms);
 	run_timers(link);
 }

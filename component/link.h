@@ -22,6 +22,15 @@ struct link_listener {
 	void (*down)(void *ud);
 	/* A stanza arrived. The stanza is borrowed until the call returns. */
 	void (*stanza)(xmpp_stanza_t *stanza, void *ud);
+	/*
+	 * Called right before libstrophe writes what was queued to the
+	 * socket (at the start of each run of its loop): the daemon commits
+	 * the iteration's writes here (group commit). -1: what is queued
+	 * must not leave (the writes it tells of were lost): the link drops
+	 * every stanza not yet written and reconnects. queued: the stanzas
+	 * waiting to be written (0: the commit may wait). May be NULL.
+	 */
+	int (*flush)(int queued, void *ud);
 	void *ud;
 };
 

@@ -177,6 +177,19 @@ on_stanza(xmpp_stanza_t *st, void *ud)
 	router_dispatch(ud, st);
 }
 
+/*
+ * Group commit: the writes so far, right before the socket write of what
+ * tells of them. Committed at every run of the loop, queue or not, so
+ * the rows readers see (accueilctl, the tests) lag by one turn at most.
+ */
+static int
+on_flush(int queued, void *ud)
+{
+	struct app *app = ud;
+
+	return store_batch_commit(app->store);
+}
+
 static void
 reload(struct app *app)
 {
@@ -322,6 +335,7 @@ main(int argc, char *argv[])
 	ll.up = on_up;
 	ll.down = on_down;
 	ll.stanza = on_stanza;
+	ll.flush = on_flush;
 	ll.ud = &app;
 	app.link = link_new(&ll);
 	app.ctx = link_ctx(app.link);
@@ -357,6 +371,7 @@ main(int argc, char *argv[])
 	log_info("accueild %s starting for %s", PACKAGE_VERSION,
 	    app.conf->domain);
 	link_start(app.link);
+	store_batch_open(app.store);
 
 	while (!got_term) {
 		int flushes;

@@ -210,7 +210,7 @@ msgdb_context(struct app *app, struct conv *cv, struct buf *b)
 }
 
 void
-msgdb_test_crash_point(void)
+msgdb_test_crash_point(struct app *app)
 {
 	static long left = -1;
 	const char *e;
@@ -224,6 +224,8 @@ msgdb_test_crash_point(void)
 	if (left > 0 && --left == 0) {
 		log_warnx("test: ACCUEIL_TEST_CRASH_AFTER_STORE reached: exiting "
 		    "between store and send");
+		/* stored means committed, as at any socket write */
+		store_batch_commit(app->store);
 		_exit(99);
 	}
 }

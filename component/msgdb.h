@@ -81,6 +81,6 @@ void msgdb_context(struct app *app, struct conv *cv, struct buf *b);
 
 /* Test hook: exits after the n-th stored visitor line, before its relay
  * (ACCUEIL_TEST_CRASH_AFTER_STORE=n). */
-void msgdb_test_crash_point(void);
+void msgdb_test_crash_point(struct app *app);
 
 #endif

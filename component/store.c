@@ -14,26 +14,8 @@
 #include "clock.h"
 #include "log.h"
 #include "store.h"
+#include "store_int.h"
 #include "util.h"
-
-#define STMT_CACHE 128
-
-struct cached {
-	const char *sql;
-	sqlite3_stmt *stmt;
-};
-
-struct store {
-	sqlite3 *db;
-	struct cached cache[STMT_CACHE];
-	size_t ncache;
-	int version;
-	long test_pages;	/* ACCUEIL_TEST_DB_PAGES applied */
-	int last_error;		/* last failed step's result code */
-	int trouble;		/* writes failed for the disk, until a probe works */
-};
-
-
 
 int64_t
 store_now(void)
@@ -181,6 +163,12 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return;
+	if (st->batch) {
+		store_batch_commit(st);
+		log_info("store: %lu batches of %lu writes in all (group "
+		    "commit)", st->batches, st->batch_writes);
+	}
+	store_batch_free(st);
 	for (i = 0; i < st->ncache; i++)
 		sqlite3_finalize(st->cache[i].stmt);
 	if (st->db)
@@ -235,7 +223,7 @@ store_exec(struct store *st, const char *sql)
 
 	if (s == NULL)
 		return ACCUEIL_ESTORE;
-	rc = sqlite3_step(s);
+	rc = store_batch_step(st, s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		log_warnx("store: %s", sqlite3_errmsg(st->db));
@@ -244,30 +232,11 @@ store_exec(struct store *st, const char *sql)
 	return ACCUEIL_OK;
 }
 
-enum accueil_err
-store_begin(struct store *st)
-{
-	return store_exec(st, "BEGIN IMMEDIATE");
-}
-
-enum accueil_err
-store_commit(struct store *st)
-{
-	return store_exec(st, "COMMIT");
-}
-
-void
-store_rollback(struct store *st)
-{
-	if (!sqlite3_get_autocommit(st->db))
-		store_exec(st, "ROLLBACK");
-}
-
 /* Steps a statement expected to finish; resets it. */
 static enum accueil_err
 step_done(struct store *st, sqlite3_stmt *s)
 {
-	int rc = sqlite3_step(s);
+	int rc = store_batch_step(st, s);
 
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
@@ -326,7 +295,7 @@ store_step(struct store *st, sqlite3_stmt *s)
 		failed(st, SQLITE_ERROR);
 		return -1;
 	}
-	rc = sqlite3_step(s);
+	rc = store_batch_step(st, s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		failed(st, rc);
@@ -339,7 +308,7 @@ store_step(struct store *st, sqlite3_stmt *s)
 int
 store_row(struct store *st, sqlite3_stmt *s)
 {
-	int rc = sqlite3_step(s);
+	int rc = store_batch_step(st, s);
 
 	if (rc == SQLITE_ROW)
 		return 1;
@@ -370,6 +339,9 @@ store_probe(struct store *st)
 
 	if (!st->trouble)
 		return;
+	/* a failed probe must not take the iteration's writes with it */
+	if (st->batch && st->depth == 0)
+		store_batch_commit(st);
 	/* room for a few pages? written, then undone */
 	rc = sqlite3_exec(st->db, "SAVEPOINT probe; INSERT OR REPLACE INTO kv "
 	    "(key, value) VALUES ('store-probe', zeroblob(32768)); ROLLBACK "

@@ -80,9 +80,33 @@ char *store_col_text(sqlite3_stmt *s, int i);
 /* Runs a statement that returns no rows; returns ACCUEIL_OK or ESTORE. */
 enum accueil_err store_exec(struct store *st, const char *sql);
 
+/*
+ * A transaction: BEGIN IMMEDIATE ... COMMIT or ROLLBACK. Nested (or
+ * inside a batch) they are savepoints: the outermost commit decides.
+ */
 enum accueil_err store_begin(struct store *st);
 enum accueil_err store_commit(struct store *st);
 void store_rollback(struct store *st);
+
+/*
+ * Group commit (store_batch.c). After store_batch_open(), the writes the
+ * store runs join one transaction, opened by the first write, until
+ * store_batch_commit() commits it (the daemon calls it right before the
+ * link writes to the socket: nothing leaves that tells of a write not
+ * yet committed). store_begin() and friends become savepoints inside
+ * it. If SQLite rolls the whole transaction back on an error (disk
+ * full), the batch's earlier writes are replayed so that only the
+ * failing statement is undone. store_batch_commit() returns 0, or -1
+ * when the batch's writes are lost (the commit failed, or a replay was
+ * impossible): then what was sent about them must not leave.
+ */
+void store_batch_open(struct store *st);
+int store_batch_commit(struct store *st);
+int store_batch_active(const struct store *st);	/* a batch is open */
+/* Milliseconds since the open batch's first write (0: none open). */
+unsigned long store_batch_age_ms(const struct store *st);
+void store_batch_stats(const struct store *st, unsigned long *batches,
+    unsigned long *writes);
 
 /* Records a statistics event. session and detail may be NULL. */
 enum accueil_err store_event(struct store *st, const char *office,

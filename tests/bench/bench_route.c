@@ -14,7 +14,8 @@
  * not yet offered it (a pick), the offer and the take (the counsellor's
  * load moves: a touch and a sync), the visitor out of the queue; then a
  * new visitor arrives at the tail and a random chat ends, so Q and the
- * load stay steady. Prints nanoseconds per decision (mean, p50, p99 of
+ * load stay steady. With ROUTE_JSON set, the means also go there as JSON
+ * (tests/bench/run, summary.py). Prints nanoseconds per decision (mean, p50, p99 of
  * batches) and per pick alone, and the growth from the smallest size.
  */
 #include "config.h"
@@ -201,7 +202,9 @@ main(int argc, char **argv)
 	static const int qs[] = {100, 1000, 10000, 100000};
 	static const int cs[] = {10, 100, 1000};
 	int iterations = argc > 1 ? atoi(argv[1]) : 200000;
-	double base = 0;
+	double base = 0, t_start = now_ns();
+	const char *json = getenv("ROUTE_JSON");
+	FILE *jf = NULL;
 	size_t i, j;
 
 	if (iterations < BATCH * 4)
@@ -213,6 +216,9 @@ main(int argc, char **argv)
 		    argv[2], argv[3], r.mean);
 		return 0;
 	}
+	if (json && (jf = fopen(json, "w")) != NULL)
+		fprintf(jf, "{\"name\": \"route\", \"quick\": %s, "
+		    "\"figures\": {", iterations < 200000 ? "true" : "false");
 	printf("routing decision (head of queue + pick + offer/take + "
 	    "arrival/end), %d decisions per size, ns\n", iterations);
 	printf("%9s %11s %10s %10s %10s %10s %8s\n", "waiting", "counsellors",
@@ -226,7 +232,15 @@ main(int argc, char **argv)
 			printf("%9d %11d %10.0f %10.0f %10.0f %10.0f %7.2fx\n",
 			    qs[i], cs[j], r.mean, r.p50, r.p99, r.pick,
 			    r.mean / base);
+			if (jf)
+				fprintf(jf, "%s\"%dx%d.ns_per_decision\": %.1f",
+				    i + j ? ", " : "", qs[i], cs[j], r.mean);
 			fflush(stdout);
 		}
+	if (jf) {
+		fprintf(jf, "}, \"seconds\": %.1f}\n",
+		    (now_ns() - t_start) / 1e9);
+		fclose(jf);
+	}
 	return 0;
 }

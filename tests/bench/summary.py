@@ -79,6 +79,33 @@ def main():
         failed = f", FAILED on {', '.join(j['failed'])}" if j.get("failed") else ""
         print(f"{name}: {j['seconds']:.0f} s{extra}{failed}")
     print()
+    if "peer" in data:
+        # accueild alone (tests/bench/peer.c): no server, one column
+        labels = {
+            "relayed_per_s_wall": ("peer: relayed, wall clock", "msg/s", 0),
+            "relayed_per_cpu_s": ("peer: relayed per s of accueild CPU", "msg/s", 0),
+            "cpu_us_per_line": ("peer: accueild CPU per relayed line", "us", 1),
+            "core_share_pct": ("peer: share of its core accueild got", "%", 0),
+            "open_loop_rate": ("peer: open-loop rate for the latency", "msg/s", 0),
+            "p50_ms": ("peer: in -> out p50", "ms", 3),
+            "p99_ms": ("peer: in -> out p99", "ms", 3),
+            "burst_last_invite_s": ("peer: burst of 1,000, last invited", "s", 2),
+            "kib_per_conv_1000": ("peer: RSS per conversation, 1,000 open", "KiB", 2),
+            "open_big": ("peer: conversations opened for the second figure", "", 0),
+            "kib_per_conv_big": ("peer: RSS per conversation, that many open", "KiB", 2),
+        }
+        for key, v in data["peer"]["figures"].items():
+            if key in labels:
+                label, unit, digits = labels[key]
+                print(f"{label:<52} {fmt(float(v), digits):>10} {unit}")
+        print()
+    if "route" in data:
+        # tests/bench/bench_route.c: no server; "<waiting>x<counsellors>"
+        for key, v in data["route"]["figures"].items():
+            q, c = key.split(".")[0].split("x")
+            print(f"{'route: decision, ' + q + ' waiting, ' + c + ' counsellors':<52}"
+                  f" {fmt(float(v), 0):>10} ns")
+        print()
     if not rows:
         print("(no figures)")
         return

@@ -472,7 +472,7 @@ noop(void *ud)
 static void
 test_link_send(xmpp_ctx_t *ctx)
 {
-	struct link_listener l = {noop, noop, NULL, NULL};
+	struct link_listener l = {noop, noop, NULL, NULL, NULL};
 	struct link *link = link_new(&l);
 	xmpp_stanza_t *m;
 
