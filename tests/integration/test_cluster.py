@@ -486,31 +486,40 @@ def received(client, text):
 # Tests
 
 
+def three_conversations(region):
+    """Both daemons, the three counsellors and three open conversations:
+    lot's visitor on node 1 with marie on node 2 (cross), lot's visitor on
+    node 1 with lea on node 1 (same node), causses' visitor on node 2 with
+    jordi on node 1 (the reverse). Returns (lot's daemon, causses'
+    daemon, counsellors, visitors, conversation JIDs)."""
+    n1, n2, lot, causses = region.node1, region.node2, region.lot, region.causses
+    lot_d = region.start_daemon(lot, n1, ["marie", "lea"])
+    causses_d = region.start_daemon(causses, n2, ["jordi"])
+    marie = region.counsellor("marie", lot, n2)    # lot's component on node 1
+    lea = region.counsellor("lea", lot, n1)
+    jordi = region.counsellor("jordi", causses, n1)  # causses' on node 2
+    v1 = Visitor(region, lot, n1, "Paul")
+    c1 = open_conversation(v1, "cahors", marie,
+                           "Bonjour, le marché de Cahors est-il le samedi ?",
+                           "Oui, le samedi matin, place de la cathédrale.")
+    v2 = Visitor(region, lot, n1, "Anne")
+    c2 = open_conversation(v2, "figeac", lea,
+                           "Bonjour, le musée Champollion ouvre à quelle heure ?",
+                           "À 10 h 30, tous les jours sauf le lundi.")
+    v3 = Visitor(region, causses, n2, "Inès")
+    c3 = open_conversation(v3, "millau", jordi,
+                           "Bonjour, peut-on visiter le viaduc de Millau ?",
+                           "Oui, l'aire du viaduc est ouverte tous les jours.")
+    return lot_d, causses_d, (marie, lea, jordi), (v1, v2, v3), (c1, c2, c3)
+
+
 def test_cross_node_conversations(server_cls, tmpdir):
     region = Region(server_cls, tmpdir)
     n1, n2, lot, causses = region.node1, region.node2, region.lot, region.causses
     comment(f"two nodes started in {region.start_seconds:.1f} s, "
             f"join_cluster until both list each other: {region.join_seconds:.1f} s")
-    region.start_daemon(lot, n1, ["marie", "lea"])
-    region.start_daemon(causses, n2, ["jordi"])
-    marie = region.counsellor("marie", lot, n2)    # lot's component on node 1
-    lea = region.counsellor("lea", lot, n1)
-    jordi = region.counsellor("jordi", causses, n1)  # causses' on node 2
-    # lot: visitor on node 1, counsellor on node 2
-    v1 = Visitor(region, lot, n1, "Paul")
-    c1 = open_conversation(v1, "cahors", marie,
-                           "Bonjour, le marché de Cahors est-il le samedi ?",
-                           "Oui, le samedi matin, place de la cathédrale.")
-    # causses: visitor on node 2, counsellor on node 1
-    v3 = Visitor(region, causses, n2, "Inès")
-    c3 = open_conversation(v3, "millau", jordi,
-                           "Bonjour, peut-on visiter le viaduc de Millau ?",
-                           "Oui, l'aire du viaduc est ouverte tous les jours.")
-    # lot, same node (baseline): visitor, component and counsellor on node 1
-    v2 = Visitor(region, lot, n1, "Anne")
-    c2 = open_conversation(v2, "figeac", lea,
-                           "Bonjour, le musée Champollion ouvre à quelle heure ?",
-                           "À 10 h 30, tous les jours sauf le lundi.")
+    _, _, (marie, lea, jordi), (v1, v2, v3), (c1, c2, c3) = three_conversations(
+        region)
     figures = measure([(v2, lea, c2, "même"), (v1, marie, c1, "croisé"),
                        (v3, jordi, c3, "inverse")])
     for tag, what in (("même", "lot, all on node 1"),
@@ -571,23 +580,8 @@ def test_node_stopped_cleanly_and_returns(server_cls, tmpdir):
 def node_outage(server_cls, tmpdir, crash):
     region = Region(server_cls, tmpdir)
     n1, n2, lot, causses = region.node1, region.node2, region.lot, region.causses
-    lot_d = region.start_daemon(lot, n1, ["marie", "lea"])
-    causses_d = region.start_daemon(causses, n2, ["jordi"])
-    marie = region.counsellor("marie", lot, n2)
-    lea = region.counsellor("lea", lot, n1)
-    jordi = region.counsellor("jordi", causses, n1)
-    v1 = Visitor(region, lot, n1, "Paul")
-    c1 = open_conversation(v1, "cahors", marie,
-                           "Bonjour, le marché de Cahors est-il le samedi ?",
-                           "Oui, le samedi matin.")
-    v2 = Visitor(region, lot, n1, "Anne")
-    c2 = open_conversation(v2, "figeac", lea,
-                           "Bonjour, le musée Champollion ouvre à quelle heure ?",
-                           "À 10 h 30.")
-    v3 = Visitor(region, causses, n2, "Inès")
-    c3 = open_conversation(v3, "millau", jordi,
-                           "Bonjour, peut-on visiter le viaduc de Millau ?",
-                           "Oui, tous les jours.")
+    lot_d, causses_d, (marie, lea, jordi), (v1, v2, v3), (c1, c2, c3) = \
+        three_conversations(region)
     for visitor, counsellor, v, tag in ((v1, marie, c1, "avant1"),
                                         (v2, lea, c2, "avant2"),
                                         (v3, jordi, c3, "avant3")):
