@@ -268,6 +268,16 @@ const char *const store_migrations[] = {
 	" created INTEGER NOT NULL,"
 	" ready INTEGER NOT NULL DEFAULT 0,"
 	" since INTEGER);",
+	/*
+	 * 12: relay.c and msgdb.c look up the lines not yet relayed (the
+	 * pending ones, our own posts the room reflects) on every line: only
+	 * those are indexed, so a look-up costs O(pending), not O(lines of
+	 * the conversation).
+	 */
+	"CREATE INDEX messages_unrelayed ON messages(session, id)"
+	" WHERE relayed = 0;"
+	"CREATE INDEX messages_unrelayed_relay_id ON"
+	" messages(session, relay_id) WHERE relayed = 0;",
 };
 
 int
