@@ -414,6 +414,7 @@ main(int argc, char *argv[])
 	routing_free_all();
 	conv_free_all();
 	roompool_free_all();
+	room_setup_free_all();
 	link_free(app.link);
 	xmpp_shutdown();
 	plugin_stop_all();

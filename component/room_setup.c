@@ -16,11 +16,14 @@
 #include <string.h>
 
 #include "app.h"
+#include "clock.h"
 #include "conf.h"
 #include "convdb.h"
+#include "event.h"
 #include "form.h"
 #include "link.h"
 #include "log.h"
+#include "map.h"
 #include "registry.h"
 #include "room.h"
 #include "room_setup.h"
@@ -29,9 +32,169 @@
 #include "store.h"
 #include "util.h"
 
+/*
+ * ---- the gate ----------------------------------------------------------
+ *
+ * A burst of first messages must not start a thousand set-ups at once: a
+ * server that needs 40 ms of CPU per room (Prosody) then advances all of
+ * them in lockstep and finishes none for a minute, while accueild's
+ * retries pile more steps behind. At most GATE conversations' rooms are
+ * set up at a time (until their bot is in); the others wait in arrival
+ * order, so the first visitors are invited first and the server's queue
+ * stays short. The pool's rooms (not in the registry) have their own
+ * bound (roompool.c).
+ */
+#define GATE 16
+
+static char *gate[GATE];	/* ids being set up, or NULL */
+static char **waiting;		/* FIFO of ids; head at wait_head */
+static size_t wait_head, wait_len, wait_cap;
+static struct map queued;	/* ids in the FIFO */
+static size_t burst_waited;	/* since the FIFO was last empty */
+static unsigned long long burst_since;	/* mono ms, when it filled */
+
+static void setup_begin(struct app *app, struct conv *cv);
+
+/* The slot of id, or -1. */
+static int
+gate_slot(const char *id)
+{
+	int i;
+
+	for (i = 0; i < GATE; i++)
+		if (gate[i] && strcmp(gate[i], id) == 0)
+			return i;
+	return -1;
+}
+
+/* Frees the slots of set-ups that ended (ready, refused, closed). */
+static int
+gate_reap(void)
+{
+	int i, free_slot = -1;
+
+	for (i = 0; i < GATE; i++) {
+		struct conv *cv = gate[i] ? registry_find(gate[i]) : NULL;
+
+		if (gate[i] && (cv == NULL || cv->setup == ROOM_SETUP_NONE ||
+		    (cv->setup_done && cv->bot_joined))) {
+			free(gate[i]);
+			gate[i] = NULL;
+		}
+		if (gate[i] == NULL && free_slot < 0)
+			free_slot = i;
+	}
+	return free_slot;
+}
+
+/* Starts the waiting set-ups the free slots allow, oldest first. */
+static void
+gate_pump(struct app *app)
+{
+	int slot;
+
+	while (wait_len > 0 && (slot = gate_reap()) >= 0) {
+		char *id = waiting[wait_head];
+		struct conv *cv;
+
+		wait_head = (wait_head + 1) % wait_cap;
+		wait_len--;
+		if (map_del(&queued, id) == NULL || (cv = registry_find(id)) ==
+		    NULL || cv->setup_done) {
+			free(id);	/* closed, or set up meanwhile */
+			continue;
+		}
+		gate[slot] = id;
+		setup_begin(app, cv);
+	}
+	if (wait_len == 0 && burst_waited > 0) {
+		log_info("room set-up: the %zu that waited their turn have all "
+		    "started, the last after %.1f s", burst_waited,
+		    (double)(clock_mono_ms() - burst_since) / 1000);
+		burst_waited = 0;
+	}
+}
+
+static void
+gate_wait(struct conv *cv)
+{
+	if (wait_len == wait_cap) {
+		size_t ncap = wait_cap ? wait_cap * 2 : 64, i;
+		char **nv = xcalloc(ncap, sizeof(*nv));
+
+		for (i = 0; i < wait_len; i++)
+			nv[i] = waiting[(wait_head + i) % wait_cap];
+		free(waiting);
+		waiting = nv;
+		wait_cap = ncap;
+		wait_head = 0;
+	}
+	waiting[(wait_head + wait_len) % wait_cap] = xstrdup(cv->id);
+	wait_len++;
+	map_set(&queued, cv->id, cv);
+	if (burst_waited++ == 0) {
+		burst_since = clock_mono_ms();
+		log_info("room set-up: %d rooms under way, the next ones wait "
+		    "their turn", GATE);
+	}
+	log_debug("session %s: room set-up waits (%zu before it)", cv->id,
+	    wait_len - 1);
+}
+
+/* A set-up ended or a conversation closed: a slot may be free. */
+static int
+gate_on_event(struct app *app, struct event *ev, void *ud)
+{
+	(void)ud;
+	if (ev->kind == EV_CONV_CLOSED && ev->conv) {
+		int i = gate_slot(ev->conv->id);
+
+		map_del(&queued, ev->conv->id);
+		if (i >= 0) {
+			free(gate[i]);
+			gate[i] = NULL;
+		}
+	}
+	gate_pump(app);
+	return EVENT_PASS;
+}
+
+void
+room_setup_init(void)
+{
+	event_hook(EV_ROOM_JOINED, gate_on_event, 100, NULL);
+	event_hook(EV_CONV_CLOSED, gate_on_event, 100, NULL);
+}
+
+size_t
+room_setup_waiting(void)
+{
+	return queued.n;
+}
+
+void
+room_setup_free_all(void)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < wait_len; i++)
+		free(waiting[(wait_head + i) % wait_cap]);
+	free(waiting);
+	waiting = NULL;
+	wait_head = wait_len = wait_cap = 0;
+	map_free(&queued);
+	for (j = 0; j < GATE; j++) {
+		free(gate[j]);
+		gate[j] = NULL;
+	}
+}
+
 void
 room_setup_start(struct app *app, struct conv *cv)
 {
+	int slot;
+
 	if (!link_is_up(app->link))
 		return;
 	if (cv->setup_done) {
@@ -39,6 +202,28 @@ room_setup_start(struct app *app, struct conv *cv)
 		room_ready(app, cv);
 		return;
 	}
+	if (registry_find(cv->id) != cv) {
+		setup_begin(app, cv);	/* the pool's: bounded there */
+		return;
+	}
+	if (gate_slot(cv->id) >= 0) {
+		setup_begin(app, cv);	/* in flight and overdue: again */
+		return;
+	}
+	gate_pump(app);
+	if (map_get(&queued, cv->id) != NULL)
+		return;			/* waiting for its turn */
+	if ((slot = gate_reap()) < 0 || wait_len > 0) {
+		gate_wait(cv);
+		return;
+	}
+	gate[slot] = xstrdup(cv->id);
+	setup_begin(app, cv);
+}
+
+static void
+setup_begin(struct app *app, struct conv *cv)
+{
 	if (cv->setup != ROOM_SETUP_NONE)
 		log_info("session %s: set-up of room %s started again (no "
 		    "answer for %lld s)", cv->id, cv->room,
@@ -196,6 +381,7 @@ setup_failed(struct app *app, struct conv *cv, xmpp_stanza_t *st,
 	    "(%s): check the server's MUC permissions for %s", cv->id, step,
 	    cv->room, room_error_condition(st), app->conf->domain);
 	cv->setup = ROOM_SETUP_NONE;	/* the tick retries */
+	gate_pump(app);			/* its slot to the next one */
 }
 
 /* The answer st (result or error) to set-up IQ id of cv. */

@@ -10,6 +10,8 @@
 #ifndef ACCUEIL_ROOM_SETUP_H
 #define ACCUEIL_ROOM_SETUP_H
 
+#include <stddef.h>
+
 #include <strophe.h>
 
 struct app;
@@ -23,6 +25,17 @@ struct route;
  * saved only if cv is in the registry (a pool room is not).
  */
 void room_setup_start(struct app *app, struct conv *cv);
+
+/*
+ * At most a few conversations' rooms are set up at once (until their
+ * bot is in); the others wait their turn in arrival order, and
+ * room_setup_start() on a waiting one does nothing. room_setup_init()
+ * hooks the events that free a turn; room_setup_waiting() says how many
+ * wait; room_setup_free_all() forgets them (shutdown).
+ */
+void room_setup_init(void);
+size_t room_setup_waiting(void);
+void room_setup_free_all(void);
 
 /*
  * The conversation id an IQ answer of the set-up is for ("cfg-get:v-1"

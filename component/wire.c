@@ -43,6 +43,7 @@ wire_hooks(void)
 	catchup_init();
 	ratelimit_init();
 	conv_init();
+	room_setup_init();
 	stats_init();
 	intake_init();
 	survey_init();

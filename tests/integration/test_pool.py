@@ -16,7 +16,9 @@ Prosody and ejabberd (docs/performance.md):
   an office removed by a reload has its pool rooms destroyed;
 - a burst of first messages (100; ACCUEIL_POOL_BURST=1000) is invited,
   each in its own room, with and without the pool, and costs accueild
-  less CPU than the server (time and CPU printed);
+  less CPU than the server (time and CPU printed); without the pool at
+  most 16 rooms are set up at once, the others wait their turn (logged)
+  and the first to write are the first invited;
 - a burst of desk changes (visitors arriving one after the other, each
   changing the expected wait) reaches a subscriber as at most one push
   per second, and the last push says what a fresh probe says.
@@ -262,8 +264,9 @@ def server_pids(server):
 
 def burst(desk, clients, label):
     """Every client sends its first message at once; returns (seconds to
-    the last invitation, accueild CPU s, server CPU s) and checks that
-    every client was invited into its own room."""
+    the last invitation, accueild CPU s, server CPU s, the seconds to each
+    client's invitation in the order they wrote) and checks that every
+    client was invited into its own room."""
     invited = {}
 
     def recorder(i):
@@ -293,7 +296,8 @@ def burst(desk, clients, label):
           f"{used[0]:.2f} s, server {used[1]:.2f} s")
     rooms = {room for _, room in invited.values()}
     assert len(rooms) == len(clients), f"{len(rooms)} rooms for {len(clients)}"
-    return last, used[0], used[1]
+    return last, used[0], used[1], [invited[i][0] - t0
+                                    for i in range(len(clients))]
 
 
 def test_burst_of_first_messages(server_cls, tmpdir):
@@ -318,6 +322,16 @@ def test_burst_of_first_messages(server_cls, tmpdir):
                "the pool emptied (max 0)")
     clients = [Client(desk.server, anonymous=True) for _ in range(n)]
     bare = burst(desk, clients, "no pool")
+    # at most a few set-ups at once, the others in the order they came:
+    # the first to write are the first invited
+    desk.daemon.wait_log(r"room set-up: 16 rooms under way, the next ones "
+                         r"wait their turn", timeout=5)
+    m = desk.daemon.wait_log(r"room set-up: the (\d+) that waited their "
+                             r"turn have all started", timeout=5)
+    assert 0 < int(m.group(1)) <= n - 16, m.group(0)
+    order = bare[3]
+    first, last = sorted(order[:16]), sorted(order[-16:])
+    assert first[len(first) // 2] < last[len(last) // 2], (first, last)
     # the pool takes the room set-up out of the burst
     assert pooled[0] < bare[0], (pooled, bare)
     # without it, the server's room set-ups, not accueild, bound the burst
