@@ -45,8 +45,11 @@
  * bound (roompool.c).
  */
 #define GATE 16
+#define GATE_HOLD_MS 60000	/* a turn held longer is given up (the
+				 * set-up goes on, the tick retries it) */
 
 static char *gate[GATE];	/* ids being set up, or NULL */
+static unsigned long long gate_at[GATE];	/* turn taken (mono ms) */
 static char **waiting;		/* FIFO of ids; head at wait_head */
 static size_t wait_head, wait_len, wait_cap;
 static struct map queued;	/* ids in the FIFO */
@@ -77,7 +80,8 @@ gate_reap(void)
 		struct conv *cv = gate[i] ? registry_find(gate[i]) : NULL;
 
 		if (gate[i] && (cv == NULL || cv->setup == ROOM_SETUP_NONE ||
-		    (cv->setup_done && cv->bot_joined))) {
+		    (cv->setup_done && cv->bot_joined) ||
+		    clock_mono_ms() - gate_at[i] > GATE_HOLD_MS)) {
 			free(gate[i]);
 			gate[i] = NULL;
 		}
@@ -105,6 +109,7 @@ gate_pump(struct app *app)
 			continue;
 		}
 		gate[slot] = id;
+		gate_at[slot] = clock_mono_ms();
 		setup_begin(app, cv);
 	}
 	if (wait_len == 0 && burst_waited > 0) {
@@ -218,6 +223,7 @@ room_setup_start(struct app *app, struct conv *cv)
 		return;
 	}
 	gate[slot] = xstrdup(cv->id);
+	gate_at[slot] = clock_mono_ms();
 	setup_begin(app, cv);
 }
 
