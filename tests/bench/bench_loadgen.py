@@ -36,7 +36,8 @@ ACCUEIL_BENCH_LOADGEN: sizes (default 1000; --quick 200);
 ACCUEIL_BENCH_LOADGEN_TALK: seconds of steady traffic (default 60; quick 20);
 ACCUEIL_BENCH_LOADGEN_RATE: relayed messages a second (default 100);
 LOADGEN: the load generator (default build/dev/tests/bench/loadgen or
-next to ACCUEILD).
+next to ACCUEILD);
+ACCUEIL_BENCH_PERF=<file>: perf record -g of accueild over the steady phase.
 """
 
 import os
@@ -240,6 +241,18 @@ def talk(gens, n, seconds, rate_lines):
     return [g.report() for g in gens]
 
 
+def profile(daemon, seconds):
+    """With ACCUEIL_BENCH_PERF=<file>: `perf record -g` of accueild over
+    the steady phase, into that file (perf report -i <file>)."""
+    out = os.environ.get("ACCUEIL_BENCH_PERF")
+    if not out:
+        return None
+    return subprocess.Popen(["perf", "record", "-g", "-q", "-o", out, "-p",
+                             str(daemon.proc.pid), "--", "sleep",
+                             str(int(seconds))],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def counsellor_xml(k):
     return (f'<counsellor jid="c{k}@ot.example" persona="p{k}" name="P{k}" '
             f'title="Conseiller" languages="fr en es" lang="fr" '
@@ -340,8 +353,11 @@ def run_size(server_cls, tmpdir, n):
         meter = benchlib.Meter(server, daemon).start()
         lg0 = benchlib.cpu_seconds([g.proc.pid for g in gens])
         staff.ask("clear")
+        perf = profile(daemon, TALK)
         reps = talk(visitors, n, TALK, RATE / 2)
         meter.stop()
+        if perf:
+            perf.wait(timeout=30)
         srep = staff.report()
         row.update(
             active=active, talk_s=TALK,
