@@ -50,14 +50,40 @@ msgdb_store(struct app *app, struct conv *cv, const struct msgdb_msg *m,
 	return 1;
 }
 
+/*
+ * 1 if row id is stored and not yet marked relayed, else 0. A read, so
+ * that a mark already made (the barrier's answer and the room's echo
+ * both mark a line; whichever comes second has nothing to do) opens no
+ * write transaction.
+ */
+static int
+unrelayed(struct app *app, int64_t id)
+{
+	sqlite3_stmt *st = store_stmt(app->store, "SELECT relayed FROM "
+	    "messages WHERE id = ?");
+	int r;
+
+	if (st == NULL)
+		return 1;	/* let the update say what is wrong */
+	sqlite3_bind_int64(st, 1, id);
+	if ((r = store_row(app->store, st)) != 1)
+		return r < 0;	/* an error: let the update say it */
+	r = sqlite3_column_int(st, 0) == 0;
+	sqlite3_reset(st);
+	return r;
+}
+
 int
 msgdb_mark_relayed(struct app *app, const int64_t *rows, size_t n)
 {
-	sqlite3_stmt *st = store_stmt(app->store, "UPDATE messages SET "
-	    "relayed = 1 WHERE id = ?");
+	sqlite3_stmt *st;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		if (unrelayed(app, rows[i]) == 0)
+			continue;	/* the room's echo marked it already */
+		st = store_stmt(app->store, "UPDATE messages SET relayed = 1 "
+		    "WHERE id = ? AND relayed = 0");
 		if (st == NULL)
 			return store_step(app->store, NULL);
 		sqlite3_bind_int64(st, 1, rows[i]);
@@ -70,17 +96,23 @@ msgdb_mark_relayed(struct app *app, const int64_t *rows, size_t n)
 int
 msgdb_mark_posted(struct app *app, struct conv *cv, const char *relay_id)
 {
-	sqlite3_stmt *st = store_stmt(app->store, "UPDATE messages SET "
-	    "relayed = 1 WHERE session = ? AND relay_id = ? AND relayed = 0 "
-	    "AND role IN ('bot', 'counsellor')");
+	sqlite3_stmt *st = store_stmt(app->store, "SELECT id FROM messages "
+	    "WHERE session = ? AND relay_id = ? AND relayed = 0 AND role IN "
+	    "('bot', 'counsellor')");
+	int64_t id;
+	int rc;
 
 	if (st == NULL)
 		return store_step(app->store, NULL);
 	store_bind_text(st, 1, cv->id);
 	store_bind_text(st, 2, relay_id);
-	if (store_step(app->store, st) < 0)
+	if ((rc = store_row(app->store, st)) != 1)
+		return rc;	/* marked already (the barrier), or not ours */
+	id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (msgdb_mark_relayed(app, &id, 1) < 0)
 		return -1;
-	return sqlite3_changes(store_db(app->store)) > 0;
+	return 1;
 }
 
 char *

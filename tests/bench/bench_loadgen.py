@@ -37,7 +37,9 @@ ACCUEIL_BENCH_LOADGEN_TALK: seconds of steady traffic (default 60; quick 20);
 ACCUEIL_BENCH_LOADGEN_RATE: relayed messages a second (default 100);
 LOADGEN: the load generator (default build/dev/tests/bench/loadgen or
 next to ACCUEILD);
-ACCUEIL_BENCH_PERF=<file>: perf record -g of accueild over the steady phase.
+ACCUEIL_BENCH_PERF=<file>: perf record of accueild over the steady phase
+(ACCUEIL_BENCH_PERF_ARGS: its options, default -g; --call-graph dwarf -F 200
+for stacks through libraries built without frame pointers).
 """
 
 import os
@@ -247,7 +249,8 @@ def profile(daemon, seconds):
     out = os.environ.get("ACCUEIL_BENCH_PERF")
     if not out:
         return None
-    return subprocess.Popen(["perf", "record", "-g", "-q", "-o", out, "-p",
+    args = os.environ.get("ACCUEIL_BENCH_PERF_ARGS", "-g").split()
+    return subprocess.Popen(["perf", "record", *args, "-q", "-o", out, "-p",
                              str(daemon.proc.pid), "--", "sleep",
                              str(int(seconds))],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
