@@ -204,6 +204,7 @@ struct conf {
 
 	/* <room-pool> (roompool.c): ready rooms per office */
 	int pool_min, pool_max, pool_window, pool_idle;
+	int pool_setups;	/* conversations' rooms set up at once */
 	int pool_line;
 
 	struct conf_jid *admins;

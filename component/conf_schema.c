@@ -72,6 +72,7 @@ static const struct conf_attr pool_attrs[] = {
 	{"max", A_INT, 0, 0, 10000, "50", F(struct conf, pool_max)},
 	{"window", A_INT, 0, 10, 600, "60", F(struct conf, pool_window)},
 	{"idle", A_INT, 0, 60, 604800, "1800", F(struct conf, pool_idle)},
+	{"setups", A_INT, 0, 1, 1000, "64", F(struct conf, pool_setups)},
 	{NULL, 0, 0, 0, 0, NULL, 0},
 };
 

@@ -38,13 +38,15 @@
  * A burst of first messages must not start a thousand set-ups at once: a
  * server that needs 40 ms of CPU per room (Prosody) then advances all of
  * them in lockstep and finishes none for a minute, while accueild's
- * retries pile more steps behind. At most GATE conversations' rooms are
- * set up at a time (until their bot is in); the others wait in arrival
+ * retries pile more steps behind. At most <room-pool setups>
+ * conversations' rooms are set up at a time (until their bot is in; 64
+ * by default: ejabberd is no slower than without a bound, Prosody's
+ * queue stays short); the others wait in arrival
  * order, so the first visitors are invited first and the server's queue
  * stays short. The pool's rooms (not in the registry) have their own
  * bound (roompool.c).
  */
-#define GATE 16
+#define GATE 1000		/* <room-pool setups>'s maximum */
 #define GATE_HOLD_MS 60000	/* a turn held longer is given up (the
 				 * set-up goes on, the tick retries it) */
 
@@ -70,9 +72,12 @@ gate_slot(const char *id)
 	return -1;
 }
 
-/* Frees the slots of set-ups that ended (ready, refused, closed). */
+/*
+ * Frees the slots of set-ups that ended (ready, refused, closed, held
+ * too long); returns a free one below limit, or -1.
+ */
 static int
-gate_reap(void)
+gate_reap(int limit)
 {
 	int i, free_slot = -1;
 
@@ -85,7 +90,7 @@ gate_reap(void)
 			free(gate[i]);
 			gate[i] = NULL;
 		}
-		if (gate[i] == NULL && free_slot < 0)
+		if (gate[i] == NULL && free_slot < 0 && i < limit)
 			free_slot = i;
 	}
 	return free_slot;
@@ -97,7 +102,8 @@ gate_pump(struct app *app)
 {
 	int slot;
 
-	while (wait_len > 0 && (slot = gate_reap()) >= 0) {
+	while (wait_len > 0 && (slot = gate_reap(app->conf->pool_setups)) >=
+	    0) {
 		char *id = waiting[wait_head];
 		struct conv *cv;
 
@@ -123,6 +129,8 @@ gate_pump(struct app *app)
 static void
 gate_wait(struct conv *cv)
 {
+	int j, n = 0;
+
 	if (wait_len == wait_cap) {
 		size_t ncap = wait_cap ? wait_cap * 2 : 64, i;
 		char **nv = xcalloc(ncap, sizeof(*nv));
@@ -138,9 +146,11 @@ gate_wait(struct conv *cv)
 	wait_len++;
 	map_set(&queued, cv->id, cv);
 	if (burst_waited++ == 0) {
+		for (j = 0; j < GATE; j++)
+			n += gate[j] != NULL;
 		burst_since = clock_mono_ms();
 		log_info("room set-up: %d rooms under way, the next ones wait "
-		    "their turn", GATE);
+		    "their turn", n);
 	}
 	log_debug("session %s: room set-up waits (%zu before it)", cv->id,
 	    wait_len - 1);
@@ -218,7 +228,7 @@ room_setup_start(struct app *app, struct conv *cv)
 	gate_pump(app);
 	if (map_get(&queued, cv->id) != NULL)
 		return;			/* waiting for its turn */
-	if ((slot = gate_reap()) < 0 || wait_len > 0) {
+	if ((slot = gate_reap(app->conf->pool_setups)) < 0 || wait_len > 0) {
 		gate_wait(cv);
 		return;
 	}

@@ -362,6 +362,9 @@ bot_presence(struct app *app, struct pooled *p, xmpp_stanza_t *st)
 	p->tries = 0;
 	if (p->since == 0)
 		p->since = store_now();
+	else			/* kept from the last run: checked */
+		log_info("pool: room %s of %s checked again, ready", p->cv->id,
+		    p->cv->office);
 	row_ready(app, p);
 	log_debug("pool: room %s of %s ready", p->cv->id, p->cv->office);
 }

@@ -88,7 +88,8 @@ test_good(void)
 	    "the config's directory");
 	is_int(c->retention_days, 365, "retention defaults to 365 days");
 	ok(c->pool_min == 2 && c->pool_max == 50 && c->pool_window == 60 &&
-	    c->pool_idle == 1800, "<room-pool> defaults without the element");
+	    c->pool_idle == 1800 && c->pool_setups == 64,
+	    "<room-pool> defaults without the element");
 	o = conf_office(c, "cahors");
 	ok(o != NULL, "office found");
 	is_str(o->default_lang, "fr", "default-lang defaults to the first "
