@@ -38,15 +38,23 @@
  * A burst of first messages must not start a thousand set-ups at once: a
  * server that needs 40 ms of CPU per room (Prosody) then advances all of
  * them in lockstep and finishes none for a minute, while accueild's
- * retries pile more steps behind. At most <room-pool setups>
- * conversations' rooms are set up at a time (until their bot is in; 64
- * by default: ejabberd is no slower than without a bound, Prosody's
- * queue stays short); the others wait in arrival
- * order, so the first visitors are invited first and the server's queue
- * stays short. The pool's rooms (not in the registry) have their own
- * bound (roompool.c).
+ * retries pile more steps behind. A few conversations' rooms are set
+ * up at a time (a turn lasts until the bot is in); the others wait in
+ * arrival order, so the first visitors are invited first and the
+ * server's queue stays short. How many at once adapts to the server,
+ * as TCP's window does: one more after each set-up done within
+ * GATE_FAST_MS, half as many (not below GATE_MIN) when one took more
+ * than GATE_SLOW_MS, up to <room-pool setups>. ejabberd, which sets up
+ * a room in milliseconds, soon gets the maximum (64 by default: no
+ * slower than without a bound); Prosody, which needs tens of ms of CPU
+ * per room, keeps a short queue. The pool's rooms (not in the
+ * registry) have their own bound (roompool.c).
  */
 #define GATE 1000		/* <room-pool setups>'s maximum */
+#define GATE_START 16		/* turns at first */
+#define GATE_MIN 4
+#define GATE_FAST_MS 1500
+#define GATE_SLOW_MS 4000
 #define GATE_HOLD_MS 60000	/* a turn held longer is given up (the
 				 * set-up goes on, the tick retries it) */
 
@@ -57,6 +65,8 @@ static size_t wait_head, wait_len, wait_cap;
 static struct map queued;	/* ids in the FIFO */
 static size_t burst_waited;	/* since the FIFO was last empty */
 static unsigned long long burst_since;	/* mono ms, when it filled */
+static int window = GATE_START;	/* turns at once now */
+static unsigned long long window_cut;	/* last halved (mono ms) */
 
 static void setup_begin(struct app *app, struct conv *cv);
 
@@ -72,28 +82,52 @@ gate_slot(const char *id)
 	return -1;
 }
 
+/* A set-up took ms: the window follows (see above). */
+static void
+gate_learn(unsigned long long ms, unsigned long long now, int max)
+{
+	if (ms <= GATE_FAST_MS) {
+		if (window < max)
+			window++;
+	} else if (ms >= GATE_SLOW_MS && now - window_cut >= GATE_SLOW_MS) {
+		window = window / 2 < GATE_MIN ? GATE_MIN : window / 2;
+		window_cut = now;
+		log_info("room set-up: one took %.1f s, now at most %d at once",
+		    (double)ms / 1000, window);
+	}
+	if (window > max)
+		window = max;	/* <room-pool setups> lowered */
+}
+
 /*
  * Frees the slots of set-ups that ended (ready, refused, closed, held
- * too long); returns a free one below limit, or -1.
+ * too long); returns a free one if fewer than the window are under way,
+ * or -1.
  */
 static int
-gate_reap(int limit)
+gate_reap(int max)
 {
-	int i, free_slot = -1;
+	unsigned long long now = clock_mono_ms();
+	int i, free_slot = -1, busy = 0;
 
 	for (i = 0; i < GATE; i++) {
 		struct conv *cv = gate[i] ? registry_find(gate[i]) : NULL;
+		int ready = cv && cv->setup_done && cv->bot_joined;
 
+		/* normally freed at the bot's join (gate_on_event) */
 		if (gate[i] && (cv == NULL || cv->setup == ROOM_SETUP_NONE ||
-		    (cv->setup_done && cv->bot_joined) ||
-		    clock_mono_ms() - gate_at[i] > GATE_HOLD_MS)) {
+		    ready || now - gate_at[i] > GATE_HOLD_MS)) {
 			free(gate[i]);
 			gate[i] = NULL;
 		}
-		if (gate[i] == NULL && free_slot < 0 && i < limit)
+		if (gate[i])
+			busy++;
+		else if (free_slot < 0)
 			free_slot = i;
 	}
-	return free_slot;
+	if (window > max)
+		window = max;
+	return busy < window ? free_slot : -1;
 }
 
 /* Starts the waiting set-ups the free slots allow, oldest first. */
@@ -120,8 +154,9 @@ gate_pump(struct app *app)
 	}
 	if (wait_len == 0 && burst_waited > 0) {
 		log_info("room set-up: the %zu that waited their turn have all "
-		    "started, the last after %.1f s", burst_waited,
-		    (double)(clock_mono_ms() - burst_since) / 1000);
+		    "started, the last after %.1f s (now at most %d at once)",
+		    burst_waited, (double)(clock_mono_ms() - burst_since) /
+		    1000, window);
 		burst_waited = 0;
 	}
 }
@@ -160,15 +195,21 @@ gate_wait(struct conv *cv)
 static int
 gate_on_event(struct app *app, struct event *ev, void *ud)
 {
-	(void)ud;
-	if (ev->kind == EV_CONV_CLOSED && ev->conv) {
-		int i = gate_slot(ev->conv->id);
+	int i = ev->conv ? gate_slot(ev->conv->id) : -1;
 
+	(void)ud;
+	if (ev->kind == EV_CONV_CLOSED && ev->conv)
 		map_del(&queued, ev->conv->id);
-		if (i >= 0) {
-			free(gate[i]);
-			gate[i] = NULL;
-		}
+	if (i >= 0 && (ev->kind == EV_CONV_CLOSED ||
+	    ev->conv->setup_done)) {
+		unsigned long long now = clock_mono_ms();
+
+		/* the bot is in: the time the whole set-up took */
+		if (ev->kind == EV_ROOM_JOINED && ev->flag == 0)
+			gate_learn(now - gate_at[i], now,
+			    app->conf->pool_setups);
+		free(gate[i]);
+		gate[i] = NULL;
 	}
 	gate_pump(app);
 	return EVENT_PASS;
