@@ -39,7 +39,7 @@ from browserlib import (  # noqa: E402
     PANEL, QUESTION, QUEUE, REPO, START, STATUS, THEMES, TYPING, Browser, DevServer,
     audit, capture_sent, check_no_loss, check_ring, contrast, focus_stop, focus_walk,
     hex_colour, need_browser, parse_colour, sent)
-from harness import Skip, pause, run  # noqa: E402
+from harness import DEFAULT_OFFICE, Skip, pause, run  # noqa: E402
 from sessionlib import Desk, Visitor, body, is_from_v, offer_to  # noqa: E402
 
 CHATSTATES = "http://jabber.org/protocol/chatstates"
@@ -543,8 +543,12 @@ def test_email_boxes(server_cls, tmpdir):
 
 
 def test_video_appointment(server_cls, tmpdir):
+    # a reminder a week ahead: it comes right after the booking, whatever
+    # the hour, and its link must fit the phone's width too
+    office = DEFAULT_OFFICE.replace('bot="adam"', 'bot="adam" reminders="10080"')
     desk, site, browser = start(server_cls, tmpdir, children={"marie": VIDEO_HOURS},
-                                extra_xml=[VIDEO_PLUGIN], theme="light")
+                                extra_xml=[VIDEO_PLUGIN], theme="light",
+                                office_xml=office)
     marie = desk.staff["marie"]
     ask(browser, "Bonjour, pouvez-vous me conseiller une randonnée de deux jours ?")
     v = take(desk, browser, "deux jours", "Avec plaisir : parlons-en en visio ?")
@@ -582,6 +586,8 @@ def test_video_appointment(server_cls, tmpdir):
     assert row["state"] == "booked" and row["start"] == int(values[1]), tuple(row)
     audit(browser, server_cls, "video", "video-link")
     shot(browser, server_cls, "video", "link")
+    browser.wait(".aw-notice", "Rappel", timeout=30)
+    assert href in " ".join(browser.texts(".aw-notice")), browser.texts(".aw-notice")
     browser.viewport(390, 844)
     pause(0.5)
     check_full_screen(browser)
