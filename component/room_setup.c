@@ -59,6 +59,7 @@
 				 * set-up goes on, the tick retries it) */
 
 static char *gate[GATE];	/* ids being set up, or NULL */
+static int gate_hi;		/* no slot at or above it is taken */
 static unsigned long long gate_at[GATE];	/* turn taken (mono ms) */
 static char **waiting;		/* FIFO of ids; head at wait_head */
 static size_t wait_head, wait_len, wait_cap;
@@ -66,9 +67,19 @@ static struct map queued;	/* ids in the FIFO */
 static size_t burst_waited;	/* since the FIFO was last empty */
 static unsigned long long burst_since;	/* mono ms, when it filled */
 static int window = GATE_START;	/* turns at once now */
+static unsigned long long last_pump;	/* mono ms */
 static unsigned long long window_cut;	/* last halved (mono ms) */
 
 static void setup_begin(struct app *app, struct conv *cv);
+
+static void
+gate_take(int slot, char *id)
+{
+	gate[slot] = id;
+	gate_at[slot] = clock_mono_ms();
+	if (slot >= gate_hi)
+		gate_hi = slot + 1;
+}
 
 /* The slot of id, or -1. */
 static int
@@ -76,7 +87,7 @@ gate_slot(const char *id)
 {
 	int i;
 
-	for (i = 0; i < GATE; i++)
+	for (i = 0; i < gate_hi; i++)
 		if (gate[i] && strcmp(gate[i], id) == 0)
 			return i;
 	return -1;
@@ -110,7 +121,7 @@ gate_reap(int max)
 	unsigned long long now = clock_mono_ms();
 	int i, free_slot = -1, busy = 0;
 
-	for (i = 0; i < GATE; i++) {
+	for (i = 0; i <= gate_hi && i < GATE; i++) {
 		struct conv *cv = gate[i] ? registry_find(gate[i]) : NULL;
 		int ready = cv && cv->setup_done && cv->bot_joined;
 
@@ -125,6 +136,8 @@ gate_reap(int max)
 		else if (free_slot < 0)
 			free_slot = i;
 	}
+	while (gate_hi > 0 && gate[gate_hi - 1] == NULL)
+		gate_hi--;
 	if (window > max)
 		window = max;
 	return busy < window ? free_slot : -1;
@@ -136,6 +149,7 @@ gate_pump(struct app *app)
 {
 	int slot;
 
+	last_pump = clock_mono_ms();
 	while (wait_len > 0 && (slot = gate_reap(app->conf->pool_setups)) >=
 	    0) {
 		char *id = waiting[wait_head];
@@ -148,8 +162,7 @@ gate_pump(struct app *app)
 			free(id);	/* closed, or set up meanwhile */
 			continue;
 		}
-		gate[slot] = id;
-		gate_at[slot] = clock_mono_ms();
+		gate_take(slot, id);
 		setup_begin(app, cv);
 	}
 	if (wait_len == 0 && burst_waited > 0) {
@@ -181,7 +194,7 @@ gate_wait(struct conv *cv)
 	wait_len++;
 	map_set(&queued, cv->id, cv);
 	if (burst_waited++ == 0) {
-		for (j = 0; j < GATE; j++)
+		for (j = 0; j < gate_hi; j++)
 			n += gate[j] != NULL;
 		burst_since = clock_mono_ms();
 		log_info("room set-up: %d rooms under way, the next ones wait "
@@ -240,10 +253,11 @@ room_setup_free_all(void)
 	waiting = NULL;
 	wait_head = wait_len = wait_cap = 0;
 	map_free(&queued);
-	for (j = 0; j < GATE; j++) {
+	for (j = 0; j < gate_hi; j++) {
 		free(gate[j]);
 		gate[j] = NULL;
 	}
+	gate_hi = 0;
 }
 
 void
@@ -262,19 +276,22 @@ room_setup_start(struct app *app, struct conv *cv)
 		setup_begin(app, cv);	/* the pool's: bounded there */
 		return;
 	}
+	if (map_get(&queued, cv->id) != NULL) {
+		/* waiting for its turn (the tick asks every second): a
+		 * turn held too long is freed here, once a second */
+		if (clock_mono_ms() - last_pump >= 1000)
+			gate_pump(app);
+		return;
+	}
 	if (gate_slot(cv->id) >= 0) {
 		setup_begin(app, cv);	/* in flight and overdue: again */
 		return;
 	}
-	gate_pump(app);
-	if (map_get(&queued, cv->id) != NULL)
-		return;			/* waiting for its turn */
 	if ((slot = gate_reap(app->conf->pool_setups)) < 0 || wait_len > 0) {
 		gate_wait(cv);
 		return;
 	}
-	gate[slot] = xstrdup(cv->id);
-	gate_at[slot] = clock_mono_ms();
+	gate_take(slot, xstrdup(cv->id));
 	setup_begin(app, cv);
 }
 
